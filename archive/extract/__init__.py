@@ -1,0 +1,58 @@
+"""Pure extraction: HTML bytes and a URL in, an Article or a NotArticle out.
+
+No network, no database, no Scrapy: the crawler, `reprocess` and `clinic-archive extract`
+all call `extract()`.
+"""
+
+from __future__ import annotations
+
+from archive.extract.bylines import find_people
+from archive.extract.classify import classify
+from archive.extract.content import extract_body, find_body_container
+from archive.extract.metadata import (
+    find_canonical, find_description, find_language, find_modified, find_published,
+    find_site_name, find_title,
+)
+from archive.extract.page import UnparseablePage, parse_page
+from archive.records import Article, NotArticle
+
+EXTRACTOR_VERSION = "0.1.0"
+
+__all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
+
+
+def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
+    """Extract the blog post on a page.
+
+    Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
+    the page is not a post. Raises UnparseablePage for input that is not HTML at all.
+    """
+    page = parse_page(html, url)
+    title = find_title(page)
+    body = extract_body(page, title)
+    word_count = len(body.text.split()) if body else 0
+    kind, reason = classify(page, word_count)
+    if kind != "article" or body is None or not title:
+        if kind == "article":
+            kind, reason = "other", "no title found" if body else "no main content found"
+        return NotArticle(url=url, kind=kind, reason=reason, title=title)
+    found = find_body_container(page)
+    authors, reviewers = find_people(page, found[1] if found else None)
+    published = find_published(page)
+    modified = find_modified(page)
+    return Article(
+        url=url or find_canonical(page) or "",
+        canonical_url=find_canonical(page),
+        title=title,
+        body_text=body.text,
+        body_markdown=body.markdown,
+        site_name=find_site_name(page),
+        language=find_language(page),
+        description=find_description(page),
+        authors=authors,
+        reviewers=reviewers,
+        published=published,
+        modified=modified,
+        extractor_version=EXTRACTOR_VERSION,
+        reason=reason,
+    )

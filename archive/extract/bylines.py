@@ -1,0 +1,90 @@
+"""Find the people behind a post: visible bylines first, then JSON-LD, then <meta name=author>."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archive.extract import vocab
+from archive.extract.metadata import article_node, webpage_node
+from archive.extract.page import Page, text_of
+from archive.extract.people import merge_people, parse_byline
+from archive.records import Person
+
+# Places where bylines belong to other posts (teasers), not this one.
+_ELSEWHERE = ", ".join([
+    "nav", "footer", "aside", "[class*=related]", "[class*=recent]", "[class*=sidebar]",
+    "[class*=widget]", "[data-hook=related-posts]", "[class*=BlogList]", "[class*=post-list]",
+    "[class*=pagination]", "[class*=BlogItem-pagination]",
+])
+
+
+def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Person]]:
+    """(authors, reviewers) for the page, each merged across sources by name and role."""
+    groups = [_visible_bylines(page), _body_lead_bylines(body_container), _jsonld_people(page)]
+    author_meta = page.first_meta("author", "article:author")
+    if author_meta and not author_meta.startswith("http"):
+        groups.append(parse_byline(author_meta))
+    people = merge_people(groups)
+    return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
+
+
+def _visible_bylines(page: Page) -> list[Person]:
+    elsewhere = set()
+    for region in page.tree.cssselect(_ELSEWHERE):
+        elsewhere.update(region.iter())
+    people: list[Person] = []
+    seen_texts: set[str] = set()
+    for selector in vocab.BYLINE_SELECTORS:
+        role = "reviewer" if "review" in selector else "author"
+        for element in page.tree.cssselect(selector):
+            text = text_of(element)
+            if element in elsewhere or not text or len(text) > 300 or (text, role) in seen_texts:
+                continue
+            seen_texts.add((text, role))
+            people.extend(parse_byline(text, role))
+    return people
+
+
+def _body_lead_bylines(container) -> list[Person]:
+    """Bylines typed as the first paragraphs of the body (Squarespace and Wix posts)."""
+    if container is None:
+        return []
+    people: list[Person] = []
+    for paragraph in list(container.iter("p"))[:8]:
+        text = text_of(paragraph)
+        if len(text.split()) <= 40 and vocab.ROLE_PATTERN.match(text):
+            people.extend(parse_byline(text))
+    return people
+
+
+def _jsonld_people(page: Page) -> list[Person]:
+    people: list[Person] = []
+    article = article_node(page) or {}
+    page_node = webpage_node(page) or {}
+    for value, role in ((article.get("author"), "author"), (page_node.get("author"), "author"),
+                        (article.get("reviewedBy"), "reviewer"), (page_node.get("reviewedBy"), "reviewer")):
+        for entry in _as_list(value):
+            name, url = _name_and_url(entry, page)
+            if name:
+                for person in parse_byline(name, role):
+                    person.url = person.url or url
+                    person.role = role
+                    people.append(person)
+    return people
+
+
+def _name_and_url(entry: Any, page: Page) -> tuple[str | None, str | None]:
+    if isinstance(entry, str):
+        return (None, entry) if entry.startswith("http") else (entry, None)
+    if not isinstance(entry, dict):
+        return None, None
+    if "name" not in entry and "@id" in entry:
+        entry = next((n for n in page.jsonld if n.get("@id") == entry["@id"]), entry)
+    name = entry.get("name")
+    return (name if isinstance(name, str) else None), entry.get("url")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,174 @@
+"""Page metadata as fallback chains: JSON-LD, then OpenGraph/<meta>, then visible text.
+
+Each small function returns None when its source has nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from dateutil import parser as dateparser
+
+from archive.extract import vocab
+from archive.extract.page import Page, jsonld_types, text_of
+from archive.records import DateValue
+
+_DATE_IN_TEXT = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:T[\d:.+\-Z]+)?"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
+)
+_DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+
+
+def article_node(page: Page) -> dict[str, Any] | None:
+    """The JSON-LD node describing the article itself, if any."""
+    for node in page.jsonld:
+        if jsonld_types(node) & vocab.ARTICLE_TYPES:
+            return node
+    return None
+
+
+def webpage_node(page: Page) -> dict[str, Any] | None:
+    for node in page.jsonld:
+        if jsonld_types(node) & {"WebPage", "MedicalWebPage"}:
+            return node
+    return None
+
+
+def find_title(page: Page) -> str | None:
+    """The headline as shown in the page's h1 when a metadata title confirms it."""
+    node = article_node(page) or {}
+    candidates = [
+        _clean(node.get("headline") or node.get("name")),
+        _clean(page.first_meta("og:title", "twitter:title")),
+        _strip_site_name(_clean(page.tree.findtext(".//title"))),
+    ]
+    candidates = [c for c in candidates if c]
+    headings = [text_of(h) for h in page.tree.iter("h1")]
+    headings = [h for h in headings if h]
+    for candidate in candidates:
+        key = _key(candidate)
+        for heading in headings:
+            if _key(heading) == key or (len(key) > 20 and _key(heading).startswith(key.rstrip("."))):
+                return heading
+    if len(headings) == 1:
+        return headings[0]
+    return candidates[0] if candidates else None
+
+
+def find_site_name(page: Page) -> str | None:
+    for node in page.jsonld:
+        if jsonld_types(node) & {"WebSite", "Organization", "MedicalClinic", "LocalBusiness"}:
+            if isinstance(node.get("name"), str):
+                return node["name"].strip()
+    return page.first_meta("og:site_name", "application-name")
+
+
+def find_description(page: Page) -> str | None:
+    node = article_node(page) or {}
+    return _clean(node.get("description")) or page.first_meta("description", "og:description")
+
+
+def find_language(page: Page) -> str | None:
+    lang = page.tree.get("lang") or page.first_meta("og:locale", "content-language", "language")
+    return lang.replace("_", "-").split("-")[0].lower() if lang else None
+
+
+def find_canonical(page: Page) -> str | None:
+    for link in page.tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href").strip()
+    return page.first_meta("og:url")
+
+
+def find_published(page: Page) -> DateValue | None:
+    node = article_node(page) or {}
+    return (
+        _dated(node.get("datePublished"), "json-ld")
+        or _dated(page.first_meta("article:published_time", "og:published_time",
+                                  "datepublished", "date", "dc.date", "dcterms.created"), "meta")
+        or _visible_date(page, modified=False)
+        or _url_date(page.url)
+    )
+
+
+def find_modified(page: Page) -> DateValue | None:
+    node = article_node(page) or {}
+    return (
+        _dated(node.get("dateModified"), "json-ld")
+        or _dated(page.first_meta("article:modified_time", "og:updated_time", "datemodified",
+                                  "dcterms.modified"), "meta")
+        or _visible_date(page, modified=True)
+    )
+
+
+def _visible_date(page: Page, modified: bool) -> DateValue | None:
+    """A date shown in the article header, told apart by its label ('Updated:')."""
+    labels = vocab.MODIFIED_LABELS
+    for element in page.tree.xpath("//time | //*[contains(@class,'date')] | //*[contains(@class,'meta')]"):
+        label_text = text_of(element)
+        parent = element.getparent()
+        context = text_of(parent) if parent is not None and len(label_text) < 40 else label_text
+        is_modified = bool(labels.search(context) and labels.search(label_text or context))
+        if element.tag == "time":
+            is_modified = bool(labels.search(label_text)) or "updated" in (element.get("class") or "")
+        if is_modified != modified:
+            continue
+        value = _dated(element.get("datetime"), "visible") if element.tag == "time" else None
+        if value is None:
+            match = _DATE_IN_TEXT.search(label_text)
+            value = _dated(match.group(0), "visible") if match else None
+        if value:
+            return value
+    return None
+
+
+def _url_date(url: str | None) -> DateValue | None:
+    match = _DATE_IN_URL.search(url or "")
+    if not match:
+        return None
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3) or 1)
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    return DateValue(f"{year}-{month:02d}-{day:02d}", "url")
+
+
+def _dated(value: Any, source: str) -> DateValue | None:
+    """An ISO 8601 date from a metadata value; None for anything unparseable."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = dateparser.isoparse(value)
+    except ValueError:
+        try:
+            parsed = dateparser.parse(value, default=datetime(1900, 1, 1))
+        except (ValueError, OverflowError):
+            return None
+    if parsed.year < 1995:
+        return None
+    has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
+    return DateValue(parsed.isoformat() if has_time else parsed.date().isoformat(), source)
+
+
+def _strip_site_name(title: str | None) -> str | None:
+    if not title:
+        return None
+    parts = _TITLE_SEPARATORS.split(title)
+    return max(parts, key=len) if len(parts) > 1 else title
+
+
+def _clean(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^\w]+", " ", text.lower()).strip()

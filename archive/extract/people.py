@@ -1,0 +1,125 @@
+"""Authors and reviewers: parse bylines into people with credentials and roles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from archive.extract import vocab
+from archive.records import Person
+
+_SEPARATORS = re.compile(r"\s*(?:;|\||·|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
+_MONTHS = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+}
+_NOT_NAME_WORDS = _MONTHS | {
+    "min", "read", "updated", "published", "posted", "comments", "share", "clinic", "center",
+    "centre", "medicine", "health", "team", "staff", "institute", "hospital", "wellness",
+    "therapy", "group", "llc", "inc", "blog", "about", "the", "our", "follow", "author", "more",
+}
+_PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
+
+
+def parse_byline(text: str, role: str = "author") -> list[Person]:
+    """People named in a byline, in order, each with credentials and role.
+
+    >>> [p.display() for p in parse_byline("By Sarah Lee, PT, DPT and Mark Ruiz, MD")]
+    ['Sarah Lee, PT, DPT', 'Mark Ruiz, MD']
+    >>> [(p.name, p.role) for p in parse_byline("James Leiber, DO Medically Reviewed By Ignatios Papas, DO")]
+    [('James Leiber', 'author'), ('Ignatios Papas', 'reviewer')]
+    """
+    text = " ".join(text.split())
+    people: list[Person] = []
+    position = 0
+    for match in vocab.ROLE_PATTERN.finditer(text):
+        people.extend(_people_in(text[position : match.start()], role))
+        role = vocab.ROLE_OF_PHRASE[match.group(1).lower()]
+        position = match.end()
+    people.extend(_people_in(text[position:], role))
+    return people
+
+
+def _people_in(chunk: str, role: str) -> list[Person]:
+    people: list[Person] = []
+    for part in _SEPARATORS.split(chunk):
+        current: Person | None = None
+        for token in (t.strip(" .:") for t in part.split(",")):
+            if not token:
+                continue
+            credential = normalise_credential(token)
+            if credential:
+                if current is not None:
+                    current.credentials.append(credential)
+                continue
+            name, trailing = _split_trailing_credentials(token)
+            current = Person(clean_name(name), trailing, role=role) if is_name(name) else None
+            if current is not None:
+                people.append(current)
+    return people
+
+
+def normalise_credential(token: str) -> str | None:
+    """'Ph.D.' -> 'PhD', 'DPT' -> 'DPT'; None when the token is not a credential."""
+    token = token.strip()
+    compact = token.replace(".", "").replace(" ", "")
+    if compact in vocab.CREDENTIALS:
+        return compact
+    for known in vocab.CREDENTIALS:
+        if compact.lower() == known.lower() and len(compact) > 2:
+            return known
+    if vocab.CREDENTIAL_PATTERN.match(token) and sum(c.isupper() for c in token) >= 2:
+        return compact
+    return None
+
+
+def _split_trailing_credentials(token: str) -> tuple[str, list[str]]:
+    """'James Leiber DO' -> ('James Leiber', ['DO'])."""
+    words = token.split()
+    trailing: list[str] = []
+    while len(words) > 2 and normalise_credential(words[-1]):
+        trailing.insert(0, normalise_credential(words.pop()))
+    return " ".join(words), trailing
+
+
+def is_name(text: str) -> bool:
+    """A plausible personal name: 2-5 capitalised words, no digits, handles or site words."""
+    text = vocab.NAME_PREFIXES.sub("", text.strip())
+    if not text or text.lower() in vocab.NOT_NAMES or any(c.isdigit() for c in text):
+        return False
+    if "@" in text or "http" in text.lower() or len(text) > 60:
+        return False
+    words = text.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if word.lower().strip(".") in _NOT_NAME_WORDS:
+            return False
+        if not (word[0].isupper() or word.lower() in _PARTICLES):
+            return False
+    return True
+
+
+def clean_name(text: str) -> str:
+    return vocab.NAME_PREFIXES.sub("", " ".join(text.split()))
+
+
+def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
+    """One entry per (name, role), keeping first-seen order and the union of credentials."""
+    merged: dict[tuple[str, str], Person] = {}
+    for group in groups:
+        for person in group:
+            person.name = clean_name(person.name)
+            key = (_name_key(person.name), person.role)
+            known = merged.get(key)
+            if known is None:
+                merged[key] = Person(person.name, list(person.credentials), person.url, person.role)
+                continue
+            known.credentials += [c for c in person.credentials if c not in known.credentials]
+            known.url = known.url or person.url
+    return list(merged.values())
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z ]", "", name.lower()).strip()

@@ -1,0 +1,113 @@
+"""Render trafilatura's XML body (p, head, list/item, quote, table, hi, ref) as Markdown or text.
+
+trafilatura's own Markdown output loses blockquotes and under-indents nested lists, so we
+render from its XML, where the structure is still whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_EMPHASIS = {"#b": "**", "#i": "*", "#t": "`", "#del": "~~"}
+
+
+def render_markdown(main) -> str:
+    """CommonMark for the body: headings, numbered and nested lists, tables, quotes, links."""
+    return _join(_block(element, markdown=True) for element in main)
+
+
+def render_text(main) -> str:
+    """Plain text for the body: one block per paragraph, list items keep their numbers."""
+    return _join(_block(element, markdown=False) for element in main)
+
+
+def _join(blocks) -> str:
+    return "\n\n".join(b for b in blocks if b and b.strip()).strip()
+
+
+def _block(element, markdown: bool) -> str:
+    tag = element.tag
+    if tag == "head":
+        text = _inline(element, markdown)
+        if not markdown:
+            return text
+        level = int(element.get("rend", "h2")[1:] or 2) if re.fullmatch(r"h[1-6]", element.get("rend", "")) else 2
+        return f"{'#' * level} {text}"
+    if tag == "list":
+        return _list(element, markdown, indent="")
+    if tag == "quote":
+        inner = _join(_block(child, markdown) for child in element) if len(element) else ""
+        inner = inner or _inline(element, markdown)
+        if not markdown:
+            return inner
+        return "\n".join(f"> {line}" if line else ">" for line in inner.splitlines())
+    if tag == "table":
+        return _table(element, markdown)
+    if tag == "graphic":
+        if not markdown or not element.get("src"):
+            return ""
+        return f"![{_escape(element.get('alt', ''))}]({element.get('src')})"
+    if tag == "code" and markdown:
+        return "```\n" + "".join(element.itertext()).strip("\n") + "\n```"
+    return _inline(element, markdown)
+
+
+def _list(element, markdown: bool, indent: str) -> str:
+    ordered = element.get("rend", "").startswith("ol")
+    number = 1
+    lines = []
+    for item in element.findall("item"):
+        marker = f"{number}." if ordered else "-"
+        lines.append(f"{indent}{marker} {_inline(item, markdown, skip={'list'})}".rstrip())
+        for nested in item.findall("list"):
+            lines.append(_list(nested, markdown, indent + " " * (len(marker) + 1)))
+        number += 1
+    return "\n".join(line for line in lines if line.strip())
+
+
+def _table(element, markdown: bool) -> str:
+    rows = [[_inline(cell, markdown).replace("|", "\\|" if markdown else "|") for cell in row.findall("cell")]
+            for row in element.findall("row")]
+    rows = [row for row in rows if row]
+    if not rows:
+        return ""
+    if not markdown:
+        return "\n".join(" | ".join(row) for row in rows)
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def _inline(element, markdown: bool, skip: frozenset | set = frozenset()) -> str:
+    parts = [_text(element.text, markdown)]
+    for child in element:
+        if child.tag in skip:
+            parts.append(_text(child.tail, markdown))
+            continue
+        inner = _inline(child, markdown)
+        if child.tag == "lb":
+            inner = "\n"
+        elif markdown and child.tag == "hi" and inner.strip():
+            mark = _EMPHASIS.get(child.get("rend", ""), "")
+            inner = f"{mark}{inner.strip()}{mark}" if mark else inner
+        elif markdown and child.tag == "ref" and child.get("target") and inner.strip():
+            inner = f"[{inner.strip()}]({child.get('target')})"
+        elif markdown and child.tag == "del":
+            inner = f"~~{inner}~~"
+        parts.append(inner)
+        parts.append(_text(child.tail, markdown))
+    lines = "".join(parts).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()
+
+
+def _text(value: str | None, markdown: bool) -> str:
+    if not value:
+        return ""
+    return _escape(value) if markdown else value
+
+
+def _escape(value: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", value)

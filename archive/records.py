@@ -1,0 +1,107 @@
+"""The records that flow through the archive: captures in, articles out."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTTP response as fetched, before any extraction."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str
+    site: str
+    run_id: int | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A URL that could not be fetched, and why (HTTP status, timeout, DNS, too large...)."""
+
+    url: str
+    site: str
+    reason: str
+    status: int | None = None
+    run_id: int | None = None
+
+
+@dataclass
+class Person:
+    """A named person with post-nominal credentials, e.g. James Leiber, DO."""
+
+    name: str
+    credentials: list[str] = field(default_factory=list)
+    url: str | None = None
+    role: str = "author"
+
+    def display(self) -> str:
+        return ", ".join([self.name, *self.credentials])
+
+
+@dataclass
+class DateValue:
+    """An ISO 8601 date or datetime and where it was found (json-ld, meta, visible, url)."""
+
+    value: str
+    source: str
+
+
+@dataclass
+class Article:
+    """A blog post extracted from one page."""
+
+    url: str
+    title: str
+    body_text: str
+    body_markdown: str
+    canonical_url: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    description: str | None = None
+    authors: list[Person] = field(default_factory=list)
+    reviewers: list[Person] = field(default_factory=list)
+    published: DateValue | None = None
+    modified: DateValue | None = None
+    extractor_version: str = ""
+    kind: str = "article"
+    reason: str = ""
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body_text.split())
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of what a reader sees: title and body text, whitespace-normalised."""
+        text = " ".join(self.title.split()) + "\n" + " ".join(self.body_text.split())
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["word_count"] = self.word_count
+        data["content_hash"] = self.content_hash
+        return data
+
+
+@dataclass
+class NotArticle:
+    """A page that is not a blog post: kind is 'listing' or 'other', reason says why."""
+
+    url: str | None
+    kind: str
+    reason: str
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,62 @@
+"""The archive schema, applied as migrations (each once, recorded in _sqlite_migrations)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("clinic_archive")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["sites"].create(
+        {"name": str, "start_urls": str, "allowed_domains": str, "first_crawled": str,
+         "last_crawled": str},
+        pk="name",
+    )
+    db["runs"].create(
+        {"id": int, "started": str, "finished": str, "status": str, "sites": str, "stats": str},
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": str, "url": str, "canonical_url": str, "site": str, "title": str,
+            "description": str, "published": str, "published_source": str, "modified": str,
+            "modified_source": str, "language": str, "site_name": str, "body_text": str,
+            "body_markdown": str, "authors": str, "reviewers": str, "word_count": int, "content_hash": str,
+            "extractor_version": str, "capture_id": int, "capture_sha256": str,
+            "first_seen": str, "last_seen": str, "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[("site", "sites", "name"), ("run_id", "runs", "id")],
+    )
+    db["articles"].create_index(["site"])
+    db["articles"].create_index(["published"])
+    db["people"].create({"id": int, "name": str, "credentials": str, "url": str}, pk="id")
+    db["people"].create_index(["name"], unique=True)
+    db["article_people"].create(
+        {"article_id": str, "person_id": int, "role": str, "position": int, "credentials": str},
+        pk=("article_id", "person_id", "role"),
+        foreign_keys=[("article_id", "articles", "id"), ("person_id", "people", "id")],
+    )
+    db["article_people"].create_index(["person_id"])
+    db["urls"].create(
+        {"url": str, "site": str, "kind": str, "reason": str, "status": int,
+         "last_fetched": str, "capture_id": int, "article_id": str, "run_id": int},
+        pk="url",
+        foreign_keys=[("site", "sites", "name")],
+    )
+    db["articles"].enable_fts(["title", "body_text"], create_triggers=True, tokenize="porter")
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database and bring its schema up to date."""
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db

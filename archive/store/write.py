@@ -1,0 +1,124 @@
+"""Every write to the archive database goes through these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from archive.records import Article, NotArticle, Person
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def article_id(article: Article) -> str:
+    """Stable id from the canonical URL when it is on the fetched host, else the URL."""
+    url = article.url
+    canonical = article.canonical_url
+    if canonical and urlsplit(canonical).netloc == urlsplit(url).netloc:
+        url = canonical
+    parts = urlsplit(url)
+    key = f"{parts.netloc.lower()}{parts.path.rstrip('/') or '/'}"
+    if parts.query:
+        key += "?" + parts.query
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def save_site(db: sqlite_utils.Database, name: str, start_urls: list[str],
+              allowed_domains: list[str]) -> None:
+    now = utc_now()
+    existing = db["sites"].get(name) if _has_row(db, "sites", "name", name) else None
+    db["sites"].upsert({
+        "name": name, "start_urls": json.dumps(start_urls),
+        "allowed_domains": json.dumps(allowed_domains),
+        "first_crawled": existing["first_crawled"] if existing else now, "last_crawled": now,
+    }, pk="name")
+
+
+def start_run(db: sqlite_utils.Database, sites: list[str]) -> int:
+    with db.atomic():
+        table = db["runs"].insert({"started": utc_now(), "status": "running",
+                                   "sites": json.dumps(sites)})
+    return table.last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, stats: dict) -> None:
+    with db.atomic():
+        db["runs"].update(run_id, {"finished": utc_now(), "status": status,
+                                   "stats": json.dumps(stats, sort_keys=True)})
+
+
+def save_article(db: sqlite_utils.Database, article: Article, site: str, capture_id: int | None,
+                 capture_sha256: str | None, run_id: int | None) -> tuple[str, str]:
+    """Insert or update an article and its people; returns (article id, 'new'|'changed'|'unchanged')."""
+    now = utc_now()
+    identifier = article_id(article)
+    previous = db.execute("select content_hash, first_seen from articles where id = ?",
+                          [identifier]).fetchone()
+    if previous and previous[0] == article.content_hash:
+        db["articles"].update(identifier, {"last_seen": now, "run_id": run_id})
+        return identifier, "unchanged"
+    record = {
+        "id": identifier, "url": article.url, "canonical_url": article.canonical_url,
+        "site": site, "title": article.title, "description": article.description,
+        "published": article.published.value if article.published else None,
+        "published_source": article.published.source if article.published else None,
+        "modified": article.modified.value if article.modified else None,
+        "modified_source": article.modified.source if article.modified else None,
+        "language": article.language, "site_name": article.site_name,
+        "body_text": article.body_text, "body_markdown": article.body_markdown,
+        "authors": json.dumps([p.display() for p in article.authors]),
+        "reviewers": json.dumps([p.display() for p in article.reviewers]),
+        "word_count": article.word_count, "content_hash": article.content_hash,
+        "extractor_version": article.extractor_version, "capture_id": capture_id,
+        "capture_sha256": capture_sha256, "first_seen": previous[1] if previous else now,
+        "last_seen": now, "run_id": run_id,
+    }
+    db["articles"].upsert(record, pk="id")
+    _save_people(db, identifier, article.authors + article.reviewers)
+    return identifier, "changed" if previous else "new"
+
+
+def record_url(db: sqlite_utils.Database, url: str, site: str, status: int,
+               result: Article | NotArticle | None, reason: str | None, capture_id: int | None,
+               article_id_: str | None, run_id: int | None) -> None:
+    """What happened to a fetched URL: its kind and why, so nothing is dropped silently."""
+    kind = result.kind if result is not None else "error"
+    why = reason or (result.reason if result is not None else None)
+    db["urls"].upsert({
+        "url": url, "site": site, "kind": kind, "reason": why, "status": status,
+        "last_fetched": utc_now(), "capture_id": capture_id, "article_id": article_id_,
+        "run_id": run_id,
+    }, pk="url")
+
+
+def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person]) -> None:
+    db.execute("delete from article_people where article_id = ?", [identifier])
+    for position, person in enumerate(people):
+        person_id = _person_id(db, person)
+        db["article_people"].upsert({
+            "article_id": identifier, "person_id": person_id, "role": person.role,
+            "position": position, "credentials": json.dumps(person.credentials),
+        }, pk=("article_id", "person_id", "role"))
+
+
+def _person_id(db: sqlite_utils.Database, person: Person) -> int:
+    row = db.execute("select id, credentials, url from people where name = ?",
+                     [person.name]).fetchone()
+    if row is None:
+        return db["people"].insert({"name": person.name, "credentials": json.dumps(person.credentials),
+                                    "url": person.url}).last_pk
+    known = json.loads(row[1] or "[]")
+    merged = known + [c for c in person.credentials if c not in known]
+    if merged != known or (person.url and not row[2]):
+        db["people"].update(row[0], {"credentials": json.dumps(merged), "url": row[2] or person.url})
+    return row[0]
+
+
+def _has_row(db: sqlite_utils.Database, table: str, column: str, value) -> bool:
+    return db.execute(f"select 1 from [{table}] where [{column}] = ?", [value]).fetchone() is not None

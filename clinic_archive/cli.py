@@ -1,0 +1,161 @@
+"""The clinic-archive command line: thin click commands over the library."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from archive import extract as extract_page
+from archive.extract import UnparseablePage
+from archive.store import articles_per_site, latest_run, open_archive
+from scraper.sites import SitesConfigError, load_sites
+
+
+@click.group()
+@click.version_option(package_name="clinic-archive")
+def cli():
+    """Archive what health clinics publish on their blogs.
+
+    Crawl clinic sites into a SQLite archive, extract clean article records, and
+    search them with Datasette.
+    """
+
+
+@cli.command()
+@click.option("--sites", "sites_path", required=True, type=click.Path(dir_okay=False),
+              help="Sites config (TOML); see sites.example.toml.")
+@click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive database to create or update.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy or ARCHIVE_* setting, e.g. -s DOWNLOAD_DELAY=2.")
+def crawl(sites_path, db_path, overrides):
+    """Crawl the configured sites into the archive.
+
+    Example:
+
+        clinic-archive crawl --sites sites.toml --db archive.db
+    """
+    try:
+        load_sites(sites_path)
+    except SitesConfigError as err:
+        raise click.ClickException(f"{err}\nHint: see sites.example.toml for every option.")
+    settings = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not NAME=VALUE", param_hint="-s/--set")
+        settings[name] = value
+    from scraper.crawl import run_crawl  # Scrapy is heavy; only crawl needs it
+
+    run_crawl(sites_path, db_path, settings)
+    db = open_archive(db_path)
+    run = latest_run(db)
+    per_site = articles_per_site(db)
+    db.close()
+    _print_counts(per_site, run)
+    failed = [site for site in per_site if not run["stats"].get(site, {}).get("fetched")]
+    if failed:
+        raise click.ClickException(f"no page could be fetched from: {', '.join(failed)}; "
+                                   "see the runs and urls tables for the reasons")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--urls", "urls_tsv", type=click.File("r", encoding="utf-8"),
+              help="TSV of path<TAB>url, giving each file's original URL.")
+def extract(paths, urls_tsv):
+    """Extract article records from saved HTML files, one JSON object per line.
+
+    PATHS are .html or .html.gz files, or directories of them.
+
+    Example:
+
+        clinic-archive extract saved-pages/ --urls urls.tsv > records.jsonl
+    """
+    urls = {}
+    if urls_tsv:
+        for line in urls_tsv:
+            if "\t" in line:
+                path, url = line.rstrip("\n").split("\t", 1)
+                urls[str(Path(path))] = url
+    for file in _html_files(paths):
+        record = {"file": str(file)}
+        try:
+            raw = file.read_bytes()
+            if file.suffix == ".gz":
+                raw = gzip.decompress(raw)
+            result = extract_page(raw, urls.get(str(file)))
+            record.update(result.to_dict())
+        except (OSError, EOFError, UnparseablePage) as err:
+            record.update({"kind": "error", "error": str(err)})
+        click.echo(json.dumps(record, ensure_ascii=False))
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database to serve.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port on 127.0.0.1.")
+def serve(db_path, port):
+    """Serve the archive with Datasette on 127.0.0.1.
+
+    Example:
+
+        clinic-archive serve --db archive.db --port 8001
+    """
+    from archive.serve import serve as run_datasette
+
+    click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/")
+    run_datasette(db_path, port=port)
+
+
+@cli.command()
+@click.option("--db", "db_path", default="demo.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive database to build.")
+@click.option("--no-serve", is_flag=True, help="Stop after building the archive; print counts per site.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port for Datasette.")
+def demo(db_path, no_serve, port):
+    """Crawl the bundled sample clinic sites, then serve the archive.
+
+    The sample sites are served on free 127.0.0.1 ports (one per site) for the crawl.
+
+    Example:
+
+        clinic-archive demo --no-serve
+    """
+    from clinic_archive.demo import build_demo_archive
+
+    result = build_demo_archive(db_path)
+    _print_counts(result["articles"], result["run"])
+    if no_serve:
+        return
+    from archive.serve import serve as run_datasette
+
+    click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/{Path(db_path).stem}/articles")
+    run_datasette(db_path, port=port)
+
+
+def _print_counts(per_site: dict[str, int], run: dict | None) -> None:
+    stats = (run or {}).get("stats", {})
+    click.echo(f"{'site':40} {'articles':>8} {'fetched':>8} {'failed':>7}")
+    for site, count in per_site.items():
+        site_stats = stats.get(site, {})
+        click.echo(f"{site:40} {count:>8} {site_stats.get('fetched', 0):>8} {site_stats.get('failed', 0):>7}")
+    if run:
+        click.echo(f"run {run['id']}: {run['status']}")
+
+
+def _html_files(paths):
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file()
+                              and (p.suffix in {".html", ".htm"} or p.name.endswith((".html.gz", ".htm.gz"))))
+        else:
+            yield path
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

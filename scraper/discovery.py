@@ -1,0 +1,58 @@
+"""Pure discovery helpers: sitemaps, feeds and page links, as URLs to fetch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import lxml.etree
+from scrapy.utils.sitemap import Sitemap
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    url: str
+    lastmod: str | None
+    is_sitemap: bool
+
+
+def parse_sitemap(body: bytes) -> Iterator[SitemapEntry]:
+    """Entries of a sitemap index (child sitemaps) or urlset (pages, with lastmod)."""
+    try:
+        sitemap = Sitemap(body)
+    except lxml.etree.XMLSyntaxError:
+        return
+    is_index = sitemap.type == "sitemapindex"
+    for entry in sitemap:
+        loc = entry.get("loc")
+        if loc:
+            yield SitemapEntry(url=loc.strip(), lastmod=entry.get("lastmod"), is_sitemap=is_index)
+
+
+def is_sitemap(body: bytes) -> bool:
+    head = body[:2048].lower()
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def is_feed(body: bytes) -> bool:
+    head = body[:2048].lower()
+    return b"<rss" in head or (b"<feed" in head and b"atom" in head)
+
+
+def parse_feed(body: bytes) -> Iterator[str]:
+    """Item links of an RSS 2.0 or Atom feed."""
+    try:
+        root = lxml.etree.fromstring(body, parser=lxml.etree.XMLParser(resolve_entities=False,
+                                                                        no_network=True, recover=True))
+    except lxml.etree.XMLSyntaxError:
+        return
+    if root is None:
+        return
+    for link in root.iterfind(".//item/link"):
+        if link.text and link.text.strip():
+            yield link.text.strip()
+    for link in root.iterfind(".//{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link"):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            yield link.get("href")

@@ -1,0 +1,24 @@
+import pytest
+
+from archive.extract.people import parse_byline
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("James Leiber, DO", [("James Leiber", ["DO"], "author")]),
+    ("By Sarah Lee, PT, DPT and Mark Ruiz, MD",
+     [("Sarah Lee", ["PT", "DPT"], "author"), ("Mark Ruiz", ["MD"], "author")]),
+    ("James Leiber, DO Medically Reviewed By Ignatios Papas, DO",
+     [("James Leiber", ["DO"], "author"), ("Ignatios Papas", ["DO"], "reviewer")]),
+    ("By Amy Chen, ND, and Paul Ortiz, RD, LDN | Medically reviewed by Laura Brandt, MD",
+     [("Amy Chen", ["ND"], "author"), ("Paul Ortiz", ["RD", "LDN"], "author"),
+      ("Laura Brandt", ["MD"], "reviewer")]),
+    ("Fact checked by John Smith, Ph.D.", [("John Smith", ["PhD"], "reviewer")]),
+    ("Written by Dr. Amy Chen", [("Amy Chen", [], "author")]),
+    ("Posted by admin on March 4, 2024", []),
+    ("By Staff | 6 min read", []),
+    ("Follow Author", []),
+    ("@lakesidewellness", []),
+])
+def test_parse_byline(byline, expected):
+    people = parse_byline(byline)
+    assert [(p.name, p.credentials, p.role) for p in people] == expected

@@ -1,0 +1,64 @@
+import json
+
+from archive.records import Article, DateValue, Person
+from archive.store import open_archive, save_article, save_site
+from archive.store.schema import migrations
+
+
+def make_article(body="Mesenchymal stem cells reduce pain in chronic low back pain.", title="Stem cells"):
+    return Article(
+        url="http://clinic.test/blog/stem-cells/", canonical_url="http://clinic.test/blog/stem-cells/",
+        title=title, body_text=body, body_markdown=body,
+        authors=[Person("James Leiber", ["DO"])],
+        reviewers=[Person("Ignatios Papas", ["DO"], role="reviewer")],
+        published=DateValue("2024-03-12", "json-ld"), extractor_version="test",
+    )
+
+
+def archive_with_site(tmp_path):
+    db = open_archive(tmp_path / "archive.db")
+    save_site(db, "Clinic", ["http://clinic.test/blog/"], ["clinic.test"])
+    return db
+
+
+def test_migrations_apply_once_and_reopening_changes_nothing(tmp_path):
+    open_archive(tmp_path / "archive.db").close()
+    db = open_archive(tmp_path / "archive.db")
+    applied = [m.name for m in migrations.applied(db)]
+    assert applied == ["m001_initial"]
+    assert {"articles", "people", "article_people", "sites", "runs", "urls", "articles_fts"} <= set(db.table_names())
+    assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_new_then_unchanged_then_changed(tmp_path):
+    db = archive_with_site(tmp_path)
+    identifier, outcome = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    assert outcome == "new"
+    first = db["articles"].get(identifier)
+    assert save_article(db, make_article(), "Clinic", 2, "abc", None) == (identifier, "unchanged")
+    assert db["articles"].get(identifier)["capture_id"] == 1  # same content keeps its capture
+    assert save_article(db, make_article(body="Edited claim about platelet rich plasma."),
+                        "Clinic", 3, "def", None) == (identifier, "changed")
+    row = db["articles"].get(identifier)
+    assert row["first_seen"] == first["first_seen"] and row["capture_id"] == 3
+    assert db["articles"].count == 1
+
+
+def test_fts_follows_updates(tmp_path):
+    db = archive_with_site(tmp_path)
+    save_article(db, make_article(), "Clinic", 1, "abc", None)
+    assert [r["title"] for r in db["articles"].search("mesenchymal")] == ["Stem cells"]
+    save_article(db, make_article(body="Now about platelet rich plasma only."), "Clinic", 2, "def", None)
+    assert list(db["articles"].search("mesenchymal")) == []
+    assert [r["title"] for r in db["articles"].search("platelet")] == ["Stem cells"]
+
+
+def test_people_keep_roles_and_credentials(tmp_path):
+    db = archive_with_site(tmp_path)
+    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    rows = list(db.query(
+        "select p.name, ap.role, ap.credentials from article_people ap join people p on p.id = ap.person_id "
+        "where ap.article_id = ? order by ap.position", [identifier]))
+    assert rows == [{"name": "James Leiber", "role": "author", "credentials": '["DO"]'},
+                    {"name": "Ignatios Papas", "role": "reviewer", "credentials": '["DO"]'}]
+    assert json.loads(db["articles"].get(identifier)["authors"]) == ["James Leiber, DO"]
