@@ -27,6 +27,7 @@ class SampleSite:
     placeholder: str
     origin: str = ""
     requests: list[str] = field(default_factory=list)
+    user_agents: set[str] = field(default_factory=set)
 
     def localise(self, text: str) -> str:
         return text.replace(self.placeholder, self.origin)
@@ -55,6 +56,7 @@ def _handler(site: SampleSite):
         def do_GET(self):
             parts = urlsplit(self.path)
             site.requests.append(self.path)
+            site.user_agents.add(self.headers.get("User-Agent", ""))
             target = resolve(site.root, parts.path, parts.query)
             if target is None:
                 self.send_error(404, "Not Found")

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page, text_of
-from archive.extract.people import merge_people, parse_byline
+from archive.extract.people import looks_like_byline, merge_people, parse_byline
 from archive.records import Person
 
 # Places where bylines belong to other posts (teasers), not this one.
 _ELSEWHERE = ", ".join([
     "nav", "footer", "aside", "[class*=related]", "[class*=recent]", "[class*=sidebar]",
-    "[class*=widget]", "[data-hook=related-posts]", "[class*=BlogList]", "[class*=post-list]",
-    "[class*=pagination]", "[class*=BlogItem-pagination]",
+    ".widget", "[class*=widget-area]", "[data-hook=related-posts]", "[class*=BlogList]",
+    "[class*=post-list]", "[class*=pagination]", "[class*=BlogItem-pagination]",
 ])
 
 
 def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
-    groups = [_visible_bylines(page), _body_lead_bylines(body_container), _jsonld_people(page)]
+    groups = [_visible_bylines(page, body_container), _body_lead_bylines(body_container),
+              _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
     if author_meta and not author_meta.startswith("http"):
         groups.append(parse_byline(author_meta))
@@ -28,14 +30,20 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
-def _visible_bylines(page: Page) -> list[Person]:
+def _visible_bylines(page: Page, body_container=None) -> list[Person]:
+    # A class match on a wrapper of the whole post ("ast-no-sidebar" on <body>) is not "elsewhere".
+    around_post = {a for h1 in page.tree.iter("h1") for a in h1.iterancestors()}
+    if body_container is not None:
+        around_post.update(body_container.iterancestors())
     elsewhere = set()
     for region in page.tree.cssselect(_ELSEWHERE):
-        elsewhere.update(region.iter())
+        if region not in around_post:
+            elsewhere.update(region.iter())
     people: list[Person] = []
-    seen_texts: set[str] = set()
-    for selector in vocab.BYLINE_SELECTORS:
-        role = "reviewer" if "review" in selector else "author"
+    seen_texts: set[tuple[str, str | None]] = set()
+    selectors = [(s, "reviewer" if "review" in s else "author") for s in vocab.BYLINE_SELECTORS]
+    selectors += [(s, None) for s in vocab.BYLINE_CONTAINER_SELECTORS]
+    for selector, role in selectors:
         for element in page.tree.cssselect(selector):
             text = text_of(element)
             if element in elsewhere or not text or len(text) > 300 or (text, role) in seen_texts:
@@ -52,7 +60,7 @@ def _body_lead_bylines(container) -> list[Person]:
     people: list[Person] = []
     for paragraph in list(container.iter("p"))[:8]:
         text = text_of(paragraph)
-        if len(text.split()) <= 40 and vocab.ROLE_PATTERN.match(text):
+        if looks_like_byline(text):
             people.extend(parse_byline(text))
     return people
 
@@ -81,7 +89,8 @@ def _name_and_url(entry: Any, page: Page) -> tuple[str | None, str | None]:
     if "name" not in entry and "@id" in entry:
         entry = next((n for n in page.jsonld if n.get("@id") == entry["@id"]), entry)
     name = entry.get("name")
-    return (name if isinstance(name, str) else None), entry.get("url")
+    url = entry.get("url")
+    return (html.unescape(name) if isinstance(name, str) else None), (url if isinstance(url, str) else None)
 
 
 def _as_list(value: Any) -> list[Any]:

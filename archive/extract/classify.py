@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from archive.extract import vocab
 from archive.extract.metadata import article_node
 from archive.extract.page import Page, jsonld_types
@@ -13,30 +15,37 @@ def classify(page: Page, word_count: int) -> tuple[str, str]:
     """('article' | 'listing' | 'other', reason)."""
     types = set().union(*(jsonld_types(node) for node in page.jsonld)) if page.jsonld else set()
     listing_types = types & vocab.LISTING_TYPES
-    teasers = _teaser_count(page)
+    article = article_node(page)
     og_type = (page.first_meta("og:type") or "").lower()
-    has_article_markup = bool(article_node(page)) or og_type == "article" or bool(
-        page.first_meta("article:published_time"))
-    if listing_types and not article_node(page):
+    if listing_types and not article:
         return "listing", f"JSON-LD says {sorted(listing_types)[0]}"
-    if teasers >= 3 and not has_article_markup:
-        return "listing", f"{teasers} post teasers and no article markup"
-    if teasers >= 3 and og_type != "article":
-        return "listing", f"{teasers} post teasers"
-    if not has_article_markup:
-        return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article)"
-    if word_count < MIN_ARTICLE_WORDS:
+    has_article_markup = bool(article) or og_type == "article"
+    if has_article_markup and word_count >= MIN_ARTICLE_WORDS:
+        source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
+        return "article", f"{source} and a body of {word_count} words"
+    if page.url and urlsplit(page.url).path in ("", "/") and not urlsplit(page.url).query:
+        return "other", "site home page"
+    platform_teasers = _teaser_count(page, vocab.PLATFORM_TEASER_SELECTORS)
+    teasers = max(platform_teasers, _teaser_count(page, vocab.GENERIC_TEASER_SELECTORS))
+    if teasers >= 2 or platform_teasers == 1:
+        return "listing", f"{teasers} post teaser{'s' if teasers > 1 else ''}"
+    if page.url and vocab.LISTING_URL.search(page.url):
+        return "listing", "URL of an index, category, tag or author page"
+    if page.tree.xpath("//link[@rel='next' or @rel='prev'] | //a[@rel='next' or @rel='prev']"):
+        return "listing", "paginated, with no article markup"
+    if has_article_markup:
         return "other", f"body has {word_count} words, fewer than {MIN_ARTICLE_WORDS}"
-    return "article", "article markup and a body of %d words" % word_count
+    return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article)"
 
 
-def _teaser_count(page: Page) -> int:
-    """Most repeated teaser containers, each holding a heading with a link."""
+def _teaser_count(page: Page, selectors: list[str]) -> int:
+    """Most repeated teaser containers, each holding a heading and a link."""
     best = 0
-    for selector in vocab.TEASER_SELECTORS:
+    for selector in selectors:
         count = sum(
             1 for element in page.tree.cssselect(selector)
-            if element.xpath(".//*[self::h2 or self::h3 or self::h4]//a[@href]")
+            if element.xpath(".//*[self::h2 or self::h3 or self::h4]")
+            and (element.xpath(".//a[@href]") or element.xpath("ancestor::a[@href]"))
         )
         best = max(best, count)
     return best

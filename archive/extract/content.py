@@ -16,7 +16,7 @@ from lxml import etree
 
 from archive.extract import vocab
 from archive.extract.page import Page, text_of
-from archive.extract.people import parse_byline
+from archive.extract.people import looks_like_byline
 from archive.extract.render import render_markdown, render_text
 
 log = logging.getLogger(__name__)
@@ -72,10 +72,16 @@ def extract_body(page: Page, title: str | None) -> Body | None:
 
 
 def _drop_boilerplate(document, title: str | None) -> None:
+    total = len(text_of(document).split()) or 1
     for element in document.cssselect(_BOILERPLATE):
-        _remove(element)
+        # a class match on a wrapper of the post itself ("no-sidebar") must not take the post with it
+        if element.tag in {"script", "style"} or len(text_of(element).split()) < total / 2:
+            _remove(element)
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field
+    for figure in document.iter("figure"):
+        if figure.find(".//blockquote") is not None or figure.find(".//table") is not None:
+            figure.tag = "div"  # trafilatura drops every <figure>: Gutenberg tables and pull quotes too
     _drop_byline_paragraphs(document)
 
 
@@ -83,7 +89,7 @@ def _drop_byline_paragraphs(document) -> None:
     """Bylines typed into the body ("Written by ... | Medically reviewed by ...") are people, not text."""
     for paragraph in list(document.iter("p"))[:8]:
         text = text_of(paragraph)
-        if len(text.split()) <= 40 and vocab.ROLE_PATTERN.match(text) and parse_byline(text):
+        if looks_like_byline(text):
             _remove(paragraph)
 
 

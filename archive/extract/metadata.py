@@ -5,7 +5,9 @@ Each small function returns None when its source has nothing.
 
 from __future__ import annotations
 
+import html
 import re
+import warnings
 from datetime import datetime
 from typing import Any
 
@@ -63,9 +65,9 @@ def find_title(page: Page) -> str | None:
 def find_site_name(page: Page) -> str | None:
     for node in page.jsonld:
         if jsonld_types(node) & {"WebSite", "Organization", "MedicalClinic", "LocalBusiness"}:
-            if isinstance(node.get("name"), str):
-                return node["name"].strip()
-    return page.first_meta("og:site_name", "application-name")
+            if _clean(node.get("name")):
+                return _clean(node["name"])
+    return _clean(page.first_meta("og:site_name", "application-name"))
 
 
 def find_description(page: Page) -> str | None:
@@ -148,7 +150,9 @@ def _dated(value: Any, source: str) -> DateValue | None:
         parsed = dateparser.isoparse(value)
     except ValueError:
         try:
-            parsed = dateparser.parse(value, default=datetime(1900, 1, 1))
+            with warnings.catch_warnings():  # unknown zone names ("CET") only cost the offset
+                warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+                parsed = dateparser.parse(value, default=datetime(1900, 1, 1))
         except (ValueError, OverflowError):
             return None
     if parsed.year < 1995:
@@ -165,8 +169,9 @@ def _strip_site_name(title: str | None) -> str | None:
 
 
 def _clean(value: Any) -> str | None:
+    """Whitespace-collapsed text; JSON-LD strings often carry HTML entities (&amp;)."""
     if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
+        return " ".join(html.unescape(value).split())
     return None
 
 

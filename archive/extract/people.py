@@ -22,23 +22,45 @@ _NOT_NAME_WORDS = _MONTHS | {
 _PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 
 
-def parse_byline(text: str, role: str = "author") -> list[Person]:
+def parse_byline(text: str, role: str | None = "author") -> list[Person]:
     """People named in a byline, in order, each with credentials and role.
 
     >>> [p.display() for p in parse_byline("By Sarah Lee, PT, DPT and Mark Ruiz, MD")]
     ['Sarah Lee, PT, DPT', 'Mark Ruiz, MD']
     >>> [(p.name, p.role) for p in parse_byline("James Leiber, DO Medically Reviewed By Ignatios Papas, DO")]
     [('James Leiber', 'author'), ('Ignatios Papas', 'reviewer')]
+
+    With role=None, text before the first role phrase is ignored (meta bars with dates and tags).
     """
     text = " ".join(text.split())
     people: list[Person] = []
     position = 0
     for match in vocab.ROLE_PATTERN.finditer(text):
-        people.extend(_people_in(text[position : match.start()], role))
+        if role is not None:
+            people.extend(_people_in(text[position : match.start()], role))
         role = vocab.ROLE_OF_PHRASE[match.group(1).lower()]
         position = match.end()
-    people.extend(_people_in(text[position:], role))
+    if role is not None:
+        people.extend(_people_in(text[position:], role))
     return people
+
+
+def looks_like_byline(text: str, max_words: int = 30) -> bool:
+    """A short line that names people: starts with a role phrase, or has a reviewer phrase.
+
+    >>> looks_like_byline("Marcus Hale, DO | Medically reviewed by Laura Brandt, MD")
+    True
+    >>> looks_like_byline("Pain fell by half in most patients.")
+    False
+    """
+    if not text or len(text.split()) > max_words:
+        return False
+    match = vocab.ROLE_PATTERN.search(text)
+    if match is None:
+        return False
+    if match.start() > 0 and vocab.ROLE_OF_PHRASE[match.group(1).lower()] != "reviewer":
+        return False
+    return bool(parse_byline(text))
 
 
 def _people_in(chunk: str, role: str) -> list[Person]:
@@ -48,10 +70,13 @@ def _people_in(chunk: str, role: str) -> list[Person]:
         for token in (t.strip(" .:") for t in part.split(",")):
             if not token:
                 continue
-            credential = normalise_credential(token)
-            if credential:
-                if current is not None:
-                    current.credentials.append(credential)
+            words = token.split()
+            while words and normalise_credential(words[0]):
+                if current is not None:  # "DO Published: March 18" -> DO, then a label
+                    current.credentials.append(normalise_credential(words[0]))
+                words.pop(0)
+            token = " ".join(words)
+            if not token:
                 continue
             name, trailing = _split_trailing_credentials(token)
             current = Person(clean_name(name), trailing, role=role) if is_name(name) else None
@@ -91,7 +116,7 @@ def is_name(text: str) -> bool:
     if "@" in text or "http" in text.lower() or len(text) > 60:
         return False
     words = text.split()
-    if not 2 <= len(words) <= 5:
+    if not 2 <= len(words) <= 5 or any(word.endswith(":") for word in words):
         return False
     for word in words:
         if word.lower().strip(".") in _NOT_NAME_WORDS:

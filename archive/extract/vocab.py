@@ -38,20 +38,34 @@ BOILERPLATE_SELECTORS = [
     "[class*=entry-meta]", "[class*=post-meta]", "[class*=blog-meta]", "[class*=byline]",
     "[class*=entry-footer]", "[class*=tags-links]", "[class*=cat-links]",
     "[hidden]", "[aria-hidden=true]",
+    "[id*=ez-toc]", "[class*=ez-toc]", "[id=toc_container]", "[class*=table-of-contents]", ".toc",
 ]
 
-# Elements whose text is a byline ("By Sarah Lee, PT, DPT").
+# Elements whose whole text is a byline ("By Sarah Lee, PT, DPT" or just the name).
 BYLINE_SELECTORS = [
     "[class*=byline]", "[rel=author]", "[class*=author-name]", "[class*=entry-author]",
     "[class*=blog-author]", "[data-hook=user-name]", "[itemprop=author]", "[class*=reviewer]",
-    "[class*=reviewed]", "[class*=post-author]", "[class*=elementor-post-info]",
+    "[class*=reviewed]", "[class*=post-author]",
+]
+# Post meta bars mixing people, dates and terms: only text after a role phrase names people.
+BYLINE_CONTAINER_SELECTORS = [
+    ".elementor-post-info", ".entry-meta", ".post-meta", ".blog-meta", ".Blog-meta",
+    ".blog-item-meta", "[data-hook=post-metadata]",
 ]
 
-# Containers of post teasers: several of them mean a listing page.
-TEASER_SELECTORS = [
-    "article", ".post", ".BlogList-item", "[data-hook=post-list-item]", ".blog-item",
-    ".elementor-post", ".hentry", ".type-post", ".summary-item",
+# Containers of post teasers. One platform teaser on a page without article markup makes a
+# listing (an author page with one post); generic containers need two.
+PLATFORM_TEASER_SELECTORS = [
+    ".BlogList-item", "[data-hook=post-list-item__article]", ".elementor-post", ".summary-item",
+    ".blog-item", ".post-list-item",
 ]
+GENERIC_TEASER_SELECTORS = ["article", ".post", ".hentry", ".type-post"]
+# URL paths and queries of blog indexes, archives, categories, tags and author pages.
+LISTING_URL = re.compile(
+    r"/(?:author|authors|profile|category|categories|tag|tags|topic|topics|archive|archives)(?:/|$)"
+    r"|/page/\d+/?$|[?&](?:category|tag|author|offset|page)=",
+    re.IGNORECASE,
+)
 
 ARTICLE_TYPES = {
     "Article", "BlogPosting", "NewsArticle", "MedicalScholarlyArticle", "Report",

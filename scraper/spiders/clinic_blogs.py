@@ -46,7 +46,7 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         site = self._by_name[response.meta["site"]]
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self._request(url, site, self.parse_sitemap)
 
     def parse_sitemap(self, response):
