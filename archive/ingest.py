@@ -40,8 +40,8 @@ class Archive:
         except UnparseablePage as err:
             log.warning("%s: %s", capture.final_url, err)
             with self.db.atomic():
-                record_url(self.db, capture.final_url, capture.site, capture.status, None,
-                           f"unparseable: {err}", capture_id, None, capture.run_id)
+                record_url(self.db, capture.final_url, capture.site, capture.status, "unparseable",
+                           str(err), capture_id, None, capture.run_id)
             return "unparseable"
         with self.db.atomic():
             if isinstance(result, Article):

@@ -27,13 +27,14 @@ class Capture:
 
 @dataclass(frozen=True)
 class FetchFailure:
-    """A URL that could not be fetched, and why (HTTP status, timeout, DNS, too large...)."""
+    """A URL that was not fetched, and why: kind 'error' (HTTP status, timeout, DNS, too
+    large...) or 'skipped' (robots.txt, outside the site)."""
 
     url: str
     site: str
     reason: str
     status: int | None = None
-    run_id: int | None = None
+    kind: str = "error"
 
 
 @dataclass

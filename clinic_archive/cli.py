@@ -140,10 +140,11 @@ def demo(db_path, no_serve, port):
 
 def _print_counts(per_site: dict[str, int], run: dict | None) -> None:
     stats = (run or {}).get("stats", {})
-    click.echo(f"{'site':40} {'articles':>8} {'fetched':>8} {'failed':>7}")
+    click.echo(f"{'site':42} {'articles':>8} {'fetched':>8} {'skipped':>8} {'failed':>7}")
     for site, count in per_site.items():
-        site_stats = stats.get(site, {})
-        click.echo(f"{site:40} {count:>8} {site_stats.get('fetched', 0):>8} {site_stats.get('failed', 0):>7}")
+        counts = stats.get(site, {})
+        click.echo(f"{site:42} {count:>8} {counts.get('fetched', 0):>8} "
+                   f"{counts.get('skipped', 0):>8} {counts.get('failed', 0):>7}")
     if run:
         click.echo(f"run {run['id']}: {run['status']}")
 

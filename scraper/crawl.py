@@ -27,7 +27,7 @@ def run_crawl(sites_path: str | Path, db_path: str | Path,
     Can run once per process (Twisted's reactor cannot restart).
     """
     load_sites(sites_path)
-    process = CrawlerProcess(crawl_settings(db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(db_path, overrides))
     crawler = process.create_crawler("clinic_blogs")
     process.crawl(crawler, sites=str(sites_path))
     process.start()

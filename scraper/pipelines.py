@@ -44,9 +44,9 @@ class ArchivePipeline:
             self.counts[item.site][outcome] += 1
         elif isinstance(item, FetchFailure):
             with self.archive.db.atomic():
-                record_url(self.archive.db, item.url, item.site, item.status or 0, None,
+                record_url(self.archive.db, item.url, item.site, item.status or 0, item.kind,
                            item.reason, None, None, self.run_id)
-            self.counts[item.site]["failed"] += 1
+            self.counts[item.site]["skipped" if item.kind == "skipped" else "failed"] += 1
         return item
 
     def close_spider(self):

@@ -1,14 +1,17 @@
 """A real crawl of the bundled sample sites, served on 127.0.0.1, through the CLI."""
 
 import json
+import socket
 import sqlite3
+import subprocess
+import sys
 import urllib.robotparser
 
 import pytest
 import sqlite_utils
 
 from archive.store import CaptureStore, captures_path
-from tests.conftest import FAST, golden_articles, golden_non_articles, run_cli
+from tests.conftest import FAST, ROOT, golden_articles, golden_non_articles, run_cli
 
 SEED_TITLE = "Harnessing the Healing Power of Bone Marrow-Derived Cells for Chronic Low Back Pain"
 SEED_BOILERPLATE = ["About The Author", "Related Posts", "Follow Us", "Subscribe to our blog",
@@ -76,7 +79,7 @@ def test_robots_txt_is_obeyed_and_crawler_identifies_itself(crawled):
 
 
 def test_disallowed_urls_are_recorded_not_fetched(db):
-    rows = list(db.query("select reason from urls where reason like '%robots.txt%'"))
+    rows = list(db.query("select reason from urls where kind = 'skipped' and reason like '%robots.txt%'"))
     assert len(rows) >= 3  # each sample site links one disallowed page
 
 
@@ -111,3 +114,32 @@ def test_second_crawl_keeps_articles_and_marks_them_unchanged(crawled, db):
     stats = json.loads(run["stats"])
     assert sum(site.get("unchanged", 0) for site in stats.values()) == len(golden_articles())
     assert sum(site.get("new", 0) + site.get("changed", 0) for site in stats.values()) == 0
+
+
+def test_scrapy_crawl_command_runs_the_same_spider(sample_sites, tmp_path):
+    site = sample_sites["lakeside-wellness"]
+    sites_file = tmp_path / "sites.toml"
+    sites_file.write_text(f'[[site]]\nname = "Lakeside"\nstart_urls = ["{site.origin}/blog"]\n')
+    db_path = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "clinic_blogs", "-a", f"sites={sites_file}",
+         "-s", f"ARCHIVE_DB={db_path}", *FAST], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = sqlite_utils.Database(db_path)
+    expected = len([p for p in golden_articles() if p.parent.name == "lakeside-wellness"])
+    assert db.execute("select count(*) from articles where site = 'Lakeside'").fetchone()[0] == expected
+
+
+def test_site_that_cannot_be_reached_fails_the_run_with_reason(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sites_file = tmp_path / "sites.toml"
+    sites_file.write_text(f'[[site]]\nname = "Gone"\nstart_urls = ["http://127.0.0.1:{port}/blog/"]\n')
+    result = run_cli("crawl", "--sites", str(sites_file), "--db", str(tmp_path / "a.db"), *FAST,
+                     "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert "Error: no page could be fetched from: Gone; see the runs and urls tables for the reasons" in result.stderr
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    [row] = list(db.query("select kind, reason from urls"))
+    assert row["kind"] == "error" and "Connection" in row["reason"]

@@ -85,11 +85,12 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
 
 
 def record_url(db: sqlite_utils.Database, url: str, site: str, status: int,
-               result: Article | NotArticle | None, reason: str | None, capture_id: int | None,
+               result: Article | NotArticle | str, reason: str | None, capture_id: int | None,
                article_id_: str | None, run_id: int | None) -> None:
-    """What happened to a fetched URL: its kind and why, so nothing is dropped silently."""
-    kind = result.kind if result is not None else "error"
-    why = reason or (result.reason if result is not None else None)
+    """What happened to a URL: its kind (article, listing, other, error, skipped, unparseable)
+    and why, so nothing is dropped silently."""
+    kind = result if isinstance(result, str) else result.kind
+    why = reason or (None if isinstance(result, str) else result.reason)
     db["urls"].upsert({
         "url": url, "site": site, "kind": kind, "reason": why, "status": status,
         "last_fetched": utc_now(), "capture_id": capture_id, "article_id": article_id_,

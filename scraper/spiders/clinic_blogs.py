@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -99,18 +100,22 @@ class ClinicBlogsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         site = self.site_for(request)
+        kind, status = "error", None
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
+        elif failure.check(IgnoreRequest):
+            kind, reason = "skipped", str(failure.value)
         elif failure.check(DNSLookupError):
-            status, reason = None, "DNS lookup failed"
+            reason = "DNS lookup failed"
         elif failure.check(TimeoutError, TCPTimedOutError):
-            status, reason = None, "timed out"
+            reason = "timed out"
         else:
-            status, reason = None, f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.logger.warning("%s: %s", request.url, reason)
+            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        log = self.logger.info if kind == "skipped" else self.logger.warning
+        log("%s %s: %s", kind, request.url, reason)
         if site is not None and not request.url.endswith("/robots.txt"):
-            yield FetchFailure(url=request.url, site=site.name, status=status, reason=reason)
+            yield FetchFailure(url=request.url, site=site.name, status=status, reason=reason, kind=kind)
 
     def _request(self, url: str, site: Site, callback) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.on_error,

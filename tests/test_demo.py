@@ -1,0 +1,19 @@
+"""`clinic-archive demo --no-serve` builds the archive the README promises."""
+
+import sqlite_utils
+
+from tests.conftest import run_cli
+
+
+def test_demo_builds_archive_and_prints_counts_per_site(tmp_path):
+    db_path = tmp_path / "demo.db"
+    result = run_cli("demo", "--no-serve", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["site", "articles", "fetched", "skipped", "failed"]
+    counts = {line[:42].strip(): int(line[42:].split()[0]) for line in lines[1:4]}
+    assert counts == {"Front Range Spine & Joint": 7, "Harbor Physical Therapy & Sports Medicine": 8,
+                      "Lakeside Integrative Medicine": 8}
+    db = sqlite_utils.Database(db_path)
+    titles = [row["title"] for row in db["articles"].search("mesenchymal")]
+    assert titles == ["Harnessing the Healing Power of Bone Marrow-Derived Cells for Chronic Low Back Pain"]
