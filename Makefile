@@ -23,6 +23,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/crawl.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-* demo.captures.db* .pytest_cache

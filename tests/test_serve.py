@@ -41,3 +41,13 @@ async def test_column_descriptions_are_served(datasette):
     data = (await datasette.client.get("/-/metadata.json")).json()
     columns = data["databases"]["archive"]["tables"]["articles"]["columns"]
     assert "reviewers" in columns and "body_text" in columns
+
+
+async def test_search_over_crawled_archive_finds_seed_post_by_body_word(crawled):
+    assert crawled["result"].returncode == 0
+    datasette = make_datasette(crawled["db"])
+    response = await datasette.client.get("/archive/articles.json?_search=mesenchymal&_shape=array")
+    rows = response.json()
+    assert [row["title"] for row in rows] == [
+        "Harnessing the Healing Power of Bone Marrow-Derived Cells for Chronic Low Back Pain"]
+    assert rows[0]["authors"] == '["James Leiber, DO"]' and rows[0]["reviewers"] == '["Ignatios Papas, DO"]'

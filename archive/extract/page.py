@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from trafilatura.utils import decode_file
 log = logging.getLogger(__name__)
 
 MAX_HTML_BYTES = 8 * 1024 * 1024
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 class UnparseablePage(ValueError):
@@ -47,6 +49,7 @@ def parse_page(html: bytes | str, url: str | None = None) -> Page:
         html = decode_file(html)
     if not html.strip():
         raise UnparseablePage("page is empty")
+    html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as err:
