@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from archive.extract.bylines import find_people
 from archive.extract.classify import classify
-from archive.extract.content import extract_body, find_body_container
+from archive.extract.content import extract_body
 from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published,
     find_site_name, find_title,
@@ -29,15 +29,14 @@ def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
     """
     page = parse_page(html, url)
     title = find_title(page)
-    body = extract_body(page, title)
+    body = extract_body(page)
     word_count = len(body.text.split()) if body else 0
     kind, reason = classify(page, word_count)
     if kind != "article" or body is None or not title:
         if kind == "article":
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title)
-    found = find_body_container(page)
-    authors, reviewers = find_people(page, found[1] if found else None)
+    authors, reviewers = find_people(page, body.container)
     published = find_published(page)
     modified = find_modified(page)
     return Article(

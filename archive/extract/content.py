@@ -29,7 +29,8 @@ _BOILERPLATE = ", ".join(vocab.BOILERPLATE_SELECTORS)
 class Body:
     text: str
     markdown: str
-    container: str | None  # the selector that found the body, or None for the whole page
+    selector: str | None  # the selector that found the body container, None for the whole page
+    container: lxml.html.HtmlElement | None  # that container, in the page's tree
 
 
 def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
@@ -41,16 +42,16 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     return None
 
 
-def extract_body(page: Page, title: str | None) -> Body | None:
+def extract_body(page: Page) -> Body | None:
     """The post body as text and Markdown, or None when no content is found."""
     found = find_body_container(page)
-    if found:
-        selector, container = found
+    selector, container = found or (None, None)
+    if container is not None:
         document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
         document.find(".//article").append(copy.deepcopy(container))
     else:
-        selector, document = None, copy.deepcopy(page.tree)
-    _drop_boilerplate(document, title)
+        document = copy.deepcopy(page.tree)
+    _drop_boilerplate(document)
     xml = trafilatura.extract(
         document,
         url=page.url,
@@ -68,10 +69,10 @@ def extract_body(page: Page, title: str | None) -> Body | None:
     main = etree.fromstring(xml.encode("utf-8")).find("main")
     if main is None:
         return None
-    return Body(text=render_text(main), markdown=render_markdown(main), container=selector)
+    return Body(render_text(main), render_markdown(main), selector, container)
 
 
-def _drop_boilerplate(document, title: str | None) -> None:
+def _drop_boilerplate(document) -> None:
     total = len(text_of(document).split()) or 1
     for element in document.cssselect(_BOILERPLATE):
         # a class match on a wrapper of the post itself ("no-sidebar") must not take the post with it

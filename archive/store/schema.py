@@ -22,13 +22,13 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["articles"].create(
-        {
-            "id": str, "url": str, "canonical_url": str, "site": str, "title": str,
-            "description": str, "published": str, "published_source": str, "modified": str,
-            "modified_source": str, "language": str, "site_name": str, "body_text": str,
-            "body_markdown": str, "authors": str, "reviewers": str, "word_count": int, "content_hash": str,
-            "extractor_version": str, "capture_id": int, "capture_sha256": str,
-            "first_seen": str, "last_seen": str, "run_id": int,
+        {   # analysts read left to right: what, who, when first; provenance last
+            "id": str, "title": str, "site": str, "authors": str, "reviewers": str,
+            "published": str, "modified": str, "url": str, "word_count": int, "description": str,
+            "body_text": str, "body_markdown": str, "published_source": str,
+            "modified_source": str, "canonical_url": str, "language": str, "site_name": str,
+            "content_hash": str, "extractor_version": str, "capture_id": int,
+            "capture_sha256": str, "first_seen": str, "last_seen": str, "run_id": int,
         },
         pk="id",
         foreign_keys=[("site", "sites", "name"), ("run_id", "runs", "id")],
