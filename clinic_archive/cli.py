@@ -121,14 +121,18 @@ def demo(db_path, no_serve, port):
     """Crawl the bundled sample clinic sites, then serve the archive.
 
     The sample sites are served on free 127.0.0.1 ports (one per site) for the crawl.
+    An earlier demo archive at --db is replaced; any other archive is left alone.
 
     Example:
 
         clinic-archive demo --no-serve
     """
-    from clinic_archive.demo import build_demo_archive
+    from clinic_archive.demo import NotADemoArchive, build_demo_archive
 
-    result = build_demo_archive(db_path)
+    try:
+        result = build_demo_archive(db_path)
+    except NotADemoArchive as err:
+        raise click.ClickException(str(err))
     _print_counts(result["articles"], result["run"])
     if no_serve:
         return
