@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from archive.extract import UnparseablePage, extract
+from archive.extract import extract
 from archive.records import Article, Capture
 from archive.store import CaptureStore, captures_path, open_archive, record_url, save_article
 
@@ -32,17 +32,10 @@ class Archive:
         """Store the capture, extract it and record the outcome.
 
         Returns 'new', 'changed' or 'unchanged' for articles, else the page kind
-        ('listing', 'other') or 'unparseable'.
+        ('listing', 'other'; unreadable pages are 'other' with the reason recorded).
         """
         capture_id = self.captures.save(capture)
-        try:
-            result = extract(capture.body, capture.final_url)
-        except UnparseablePage as err:
-            log.warning("%s: %s", capture.final_url, err)
-            with self.db.atomic():
-                record_url(self.db, capture.final_url, capture.site, capture.status, "unparseable",
-                           str(err), capture_id, None, capture.run_id)
-            return "unparseable"
+        result = extract(capture.body, capture.final_url)
         with self.db.atomic():
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, capture.site, capture_id,

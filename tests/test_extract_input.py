@@ -1,38 +1,96 @@
-"""Bad input gets a clear, typed outcome, never a crash."""
+"""Bad input ends in an Article or a NotArticle with a reason: no exception escapes extract()."""
+
+import time
+from pathlib import Path
 
 import pytest
 
-from archive.extract import UnparseablePage, extract
+from archive.extract import extract
 from archive.records import Article, NotArticle
 
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_POST = ROOT / "examples/sample-clinics/harbor-physio/blog/dry-needling-what-to-expect.html"
 POST = """<html lang="en"><head><title>Knee pain | Clinic</title>
 <meta property="og:type" content="article"><meta property="article:published_time" content="2024-05-01">
-</head><body><article><h1>Knee pain</h1><p class="byline">By Sarah Lee, PT, DPT</p>
+</head><body><article><h1>{title}</h1><p class="byline">By Sarah Lee, PT, DPT</p>
 <div class="entry-content">{body}</div></article></body></html>"""
+JAPANESE = ("慢性腰痛は、日本人の多くが経験する身近な症状です。原因は筋肉や関節、椎間板などさまざまで、"
+            "生活習慣や姿勢も大きく関わっています。当院では、まず丁寧な問診と検査を行い、痛みの原因を特定します。"
+            "そのうえで、運動療法や物理療法を組み合わせた治療計画を提案しています。")
 BODY = "<p>" + "Knee osteoarthritis responds to strengthening exercise and weight loss. " * 30 + "</p>"
 
 
+def post(title="Knee pain", body=BODY):
+    return POST.format(title=title, body=body)
+
+
 def test_xhtml_with_encoding_declaration_is_parsed():
-    html = '<?xml version="1.0" encoding="utf-8"?>\n' + POST.format(body=BODY)
-    result = extract(html, "https://clinic.test/blog/knee/")
+    result = extract('<?xml version="1.0" encoding="utf-8"?>\n' + post(), "https://clinic.test/blog/knee/")
     assert isinstance(result, Article) and result.title == "Knee pain"
 
 
-def test_latin1_page_is_decoded():
-    html = POST.format(body=BODY.replace("exercise", "exercice à domicile")).replace(
-        "<head>", '<head><meta charset="iso-8859-1">').encode("latin-1")
-    result = extract(html, "https://clinic.test/blog/knee/")
-    assert "exercice à domicile" in result.body_text
+@pytest.mark.parametrize("encoding, title, declared", [
+    ("windows-1252", "Caf\u00e9 \u201cmyths\u201d \u2013 na\u00efve questions", None),
+    ("windows-1252", "Caf\u00e9 \u201cmyths\u201d \u2013 na\u00efve questions", "utf-8"),  # declared wrongly
+    ("shift_jis", "\u6162\u6027\u8170\u75db\u306e\u6cbb\u7642\u306b\u3064\u3044\u3066", None),
+    ("shift_jis", "\u6162\u6027\u8170\u75db\u306e\u6cbb\u7642\u306b\u3064\u3044\u3066", "shift_jis"),
+    ("utf-16", "Caf\u00e9 \u201cmyths\u201d", None),  # Python writes a BOM
+])
+def test_encodings_are_decoded(encoding, title, declared):
+    native = JAPANESE if encoding == "shift_jis" else f"{title}. " * 20
+    html = post(title=title, body=f"<p>{native}</p>" + BODY)
+    if declared:
+        html = html.replace("<head>", f'<head><meta charset="{declared}">')
+    result = extract(html.encode(encoding), "https://clinic.test/blog/knee/")
+    assert isinstance(result, Article), result
+    assert result.title == title and native.strip() in result.body_text
 
 
 @pytest.mark.parametrize("data, reason", [
-    (b"", "page is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "page looks binary (NUL bytes), not HTML"),
-    (b"<html>" + b"x" * (8 * 1024 * 1024 + 1), "over the 8388608 byte limit"),
+    (b"", "unreadable: page is empty"),
+    (b"  \n\t ", "unreadable: page is empty"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 20,
+     "unreadable: not HTML: the body is a PDF document"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "unreadable: not HTML: the body is a PNG image"),
+    (bytes(range(1, 32)) * 100, "unreadable: not HTML: 2600 control bytes in the first 3100"),
+    (b"<html>" + b"x" * (16 * 1024 * 1024), "unreadable: page is 16777222 bytes, over the 16777216 byte limit"),
 ])
-def test_unusable_input_raises_unparseable_with_reason(data, reason):
-    with pytest.raises(UnparseablePage, match=reason.replace("(", r"\(").replace(")", r"\)")):
-        extract(data, "https://clinic.test/x")
+def test_unusable_input_is_not_an_article_with_reason(data, reason):
+    result = extract(data, "https://clinic.test/x")
+    assert isinstance(result, NotArticle)
+    assert (result.kind, result.reason) == ("other", reason)
+
+
+def test_nul_bytes_are_dropped_and_the_post_still_extracts():
+    data = SAMPLE_POST.read_bytes().replace(b"<p>", b"<p>\x00", 5)
+    data = data[:100] + b"\x00" + data[100:]
+    result = extract(data, "https://harbor-physio.test/blog/dry-needling-what-to-expect")
+    assert isinstance(result, Article) and "\x00" not in result.body_text
+    assert "Dry needling has become one of the most requested treatments" in result.body_text
+
+
+def test_truncated_html_keeps_what_arrived():
+    data = SAMPLE_POST.read_bytes()
+    result = extract(data[: len(data) // 2], "https://harbor-physio.test/blog/dry-needling-what-to-expect")
+    assert isinstance(result, Article)
+    assert result.body_text.startswith("Dry needling has become one of the most requested treatments")
+
+
+def test_ten_megabyte_page_is_bounded_in_time():
+    filler = b"<script>" + b"var tracking = 1;" * 400_000 + b"</script>"  # 6.8 MB of script
+    filler += b'<img src="data:image/png;base64,' + b"QUFB" * 700_000 + b'">'  # 2.8 MB inline image
+    data = SAMPLE_POST.read_bytes().replace(b"</body>", filler + b"</body>", 1)
+    assert len(data) > 9_500_000
+    start = time.perf_counter()
+    result = extract(data, "https://harbor-physio.test/blog/dry-needling-what-to-expect")
+    assert isinstance(result, Article) and result.published.source == "json-ld"
+    assert time.perf_counter() - start < 20  # a generous bound, not a benchmark: hangs fail
+
+
+def test_twenty_thousand_nested_divs_end_in_a_result():
+    data = b"<html><body>" + b"<div>" * 20000 + b"<p>deep text</p>" + b"</div>" * 20000 + b"</body></html>"
+    result = extract(data, "https://clinic.test/deep")
+    assert isinstance(result, NotArticle) and result.kind == "other" and result.reason
 
 
 def test_page_without_article_markup_is_other_with_reason():
@@ -43,6 +101,6 @@ def test_page_without_article_markup_is_other_with_reason():
 
 
 def test_malformed_html_still_extracts():
-    html = POST.format(body=BODY.replace("</p>", "")) + "<div><span><b>unclosed"
+    html = post(body=BODY.replace("</p>", "")) + "<div><span><b>unclosed"
     result = extract(html, "https://clinic.test/blog/knee/")
     assert isinstance(result, Article) and result.authors[0].credentials == ["PT", "DPT"]

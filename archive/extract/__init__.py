@@ -6,6 +6,8 @@ all call `extract()`.
 
 from __future__ import annotations
 
+import logging
+
 from archive.extract.bylines import find_people
 from archive.extract.classify import classify
 from archive.extract.content import extract_body
@@ -16,7 +18,8 @@ from archive.extract.metadata import (
 from archive.extract.page import UnparseablePage, parse_page
 from archive.records import Article, NotArticle
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
+log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
 
@@ -25,8 +28,21 @@ def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
     """Extract the blog post on a page.
 
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
-    the page is not a post. Raises UnparseablePage for input that is not HTML at all.
+    the page is not a post. Never raises: scraped pages are hostile input, and unreadable
+    ones (binary, empty, too large) come back as NotArticle with the reason.
     """
+    try:
+        return _extract(html, url)
+    except UnparseablePage as err:
+        return NotArticle(url=url, kind="other", reason=f"unreadable: {err}")
+    except RecursionError:
+        return NotArticle(url=url, kind="other", reason="unreadable: document nested too deeply")
+    except Exception as err:  # an extractor bug must not stop a crawl; the reason records it
+        log.exception("extraction failed for %s", url)
+        return NotArticle(url=url, kind="other", reason=f"extractor error: {type(err).__name__}: {err}")
+
+
+def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
     page = parse_page(html, url)
     title = find_title(page)
     body = extract_body(page)

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import charset_normalizer
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from lxml import etree
-from trafilatura.utils import decode_file
 
 log = logging.getLogger(__name__)
 
-MAX_HTML_BYTES = 8 * 1024 * 1024
+MAX_HTML_BYTES = 16 * 1024 * 1024
+# Above this many characters, scripts, styles, SVG and data: URIs are cut before parsing,
+# which keeps time and memory bounded on bloated pages without losing their text.
+SLIM_ABOVE_CHARS = 1024 * 1024
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BLOAT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<(style|svg)\b[^>]*>.*?</\1\s*>"
+                    r"|data:[\w/+.-]+;base64,[\w+/=]+", re.IGNORECASE | re.DOTALL)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
+_LATIN_LOOKALIKES = {"cp1250", "iso8859_2", "latin_1", "iso8859_15", "iso8859_9", "cp1254", "cp1257",
+                     "iso8859_13", "mac_roman", "cp437", "cp850", "cp1252", "iso8859_10", "mac_latin2"}
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+_SIGNATURES = {b"%PDF-": "a PDF document", b"\x89PNG": "a PNG image", b"GIF8": "a GIF image",
+               b"\xff\xd8\xff": "a JPEG image", b"PK\x03\x04": "a ZIP archive",
+               b"RIFF": "a RIFF media file", b"\x00\x00\x00": "binary data"}
 
 
 class UnparseablePage(ValueError):
@@ -29,27 +44,73 @@ class Page:
     url: str | None
     tree: lxml.html.HtmlElement
     jsonld: list[dict[str, Any]] = field(default_factory=list)
-    meta: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, list[str]] = field(default_factory=dict)
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
-            value = self.meta.get(name.lower())
-            if value:
-                return value
+            values = self.meta.get(name.lower())
+            if values:
+                return values[0]
         return None
+
+    def all_meta(self, name: str) -> list[str]:
+        return self.meta.get(name.lower(), [])
+
+
+def decode_html(data: bytes) -> str:
+    """Text of an HTML byte string: BOM first, then UTF-8, then detection (charset_normalizer).
+
+    Raises UnparseablePage for binary data (PDF, images, archives) served as HTML.
+    """
+    if len(data) > MAX_HTML_BYTES:
+        raise UnparseablePage(f"page is {len(data)} bytes, over the {MAX_HTML_BYTES} byte limit")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    head = data[:8192].lstrip()
+    for signature, what in _SIGNATURES.items():
+        if head.startswith(signature):
+            raise UnparseablePage(f"not HTML: the body is {what}")
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    if head and controls / len(head) > 0.1:
+        raise UnparseablePage(f"not HTML: {controls} control bytes in the first {len(head)}")
+    for encoding in ("utf-8", _declared_charset(head)):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (UnicodeDecodeError, LookupError):
+                pass
+    return _detected(data)
+
+
+def _declared_charset(head: bytes) -> str | None:
+    match = _META_CHARSET.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _detected(data: bytes) -> str:
+    """Decode undeclared or wrongly declared bytes by detection, preferring windows-1252
+    among the Latin single-byte code pages, which short samples cannot tell apart."""
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    encoding = best.encoding if best else "cp1252"
+    if encoding in _LATIN_LOOKALIKES:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return data.decode(encoding, errors="replace")
 
 
 def parse_page(html: bytes | str, url: str | None = None) -> Page:
     """Parse HTML bytes or text into a Page, or raise UnparseablePage with the reason."""
     if isinstance(html, bytes):
-        if len(html) > MAX_HTML_BYTES:
-            raise UnparseablePage(f"page is {len(html)} bytes, over the {MAX_HTML_BYTES} byte limit")
-        if b"\x00" in html[:4096]:
-            raise UnparseablePage("page looks binary (NUL bytes), not HTML")
-        html = decode_file(html)
+        html = decode_html(html)
+    html = _CONTROL_CHARS.sub("", html)  # NUL and friends: never text, and lxml stops at NUL
     if not html.strip():
         raise UnparseablePage("page is empty")
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
+    if len(html) > SLIM_ABOVE_CHARS:
+        html = _BLOAT.sub("", html)
     try:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as err:
@@ -76,14 +137,14 @@ def _jsonld_nodes(tree) -> list[dict[str, Any]]:
     return nodes
 
 
-def _meta_values(tree) -> dict[str, str]:
-    """<meta name|property|itemprop=... content=...> keyed by lower-cased name; first wins."""
-    values: dict[str, str] = {}
+def _meta_values(tree) -> dict[str, list[str]]:
+    """<meta name|property|itemprop=... content=...> values keyed by lower-cased name, in order."""
+    values: dict[str, list[str]] = {}
     for element in tree.iter("meta"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
-        content = element.get("content")
-        if key and content and key.lower() not in values:
-            values[key.lower()] = content.strip()
+        content = (element.get("content") or "").strip()
+        if key and content:
+            values.setdefault(key.lower(), []).append(content)
     return values
 
 
