@@ -103,6 +103,7 @@ class NotArticle:
     kind: str
     reason: str
     title: str | None = None
+    body_text: str | None = None  # the page's main text, kept for audit ("why not a post?")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -97,7 +97,16 @@ def test_page_without_article_markup_is_other_with_reason():
     result = extract("<html><body><h1>Our services</h1><p>" + "We treat knees. " * 100 + "</p></body></html>",
                      "https://clinic.test/services/")
     assert isinstance(result, NotArticle)
-    assert (result.kind, result.reason) == ("other", "no article markup (JSON-LD Article/BlogPosting, og:type article)")
+    assert (result.kind, result.reason) == (
+        "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text")
+
+
+def test_dated_main_text_without_article_markup_is_an_article():
+    html = ("<html><body><h1>Warum Knie schmerzen</h1><p class='date'>Published 3 March 2021</p><p>"
+            + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht. " * 40 + "</p></body></html>")
+    result = extract(html, "https://news.test/2021/knie")
+    assert isinstance(result, Article) and result.published.value == "2021-03-03"
+    assert result.reason == "324 words of main text with a date, no article markup"
 
 
 def test_malformed_html_still_extracts():

@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 
 from archive.extract.bylines import find_people
-from archive.extract.classify import classify
+from archive.extract.classify import Evidence, classify
 from archive.extract.content import extract_body
 from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published,
     find_site_name, find_title,
 )
 from archive.extract.page import UnparseablePage, parse_page
+from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
 
 EXTRACTOR_VERSION = "0.2.0"
@@ -46,15 +47,19 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
     page = parse_page(html, url)
     title = find_title(page)
     body = extract_body(page)
-    word_count = len(body.text.split()) if body else 0
-    kind, reason = classify(page, word_count)
+    container = body.container if body else None
+    elsewhere = Elsewhere(page, container)
+    authors, reviewers = find_people(page, container, elsewhere)
+    published = find_published(page, elsewhere)
+    evidence = Evidence(body_words=len(body.text.split()) if body else 0, body_container=container,
+                        has_date=published is not None, has_people=bool(authors))
+    kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
         if kind == "article":
             kind, reason = "other", "no title found" if body else "no main content found"
-        return NotArticle(url=url, kind=kind, reason=reason, title=title)
-    authors, reviewers = find_people(page, body.container)
-    published = find_published(page)
-    modified = find_modified(page)
+        return NotArticle(url=url, kind=kind, reason=reason, title=title,
+                          body_text=body.text if body else None)
+    modified = find_modified(page, elsewhere)
     return Article(
         url=url or find_canonical(page) or "",
         canonical_url=find_canonical(page),

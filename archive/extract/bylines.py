@@ -7,21 +7,16 @@ from typing import Any
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
-from archive.extract.page import Page, text_of
+from archive.extract.page import Page, selector, text_of
+from archive.extract.regions import Elsewhere
 from archive.extract.people import looks_like_byline, merge_people, parse_byline
 from archive.records import Person
 
-# Places where bylines belong to other posts (teasers), not this one.
-_ELSEWHERE = ", ".join([
-    "nav", "footer", "aside", "[class*=related]", "[class*=recent]", "[class*=sidebar]",
-    ".widget", "[class*=widget-area]", "[data-hook=related-posts]", "[class*=BlogList]",
-    "[class*=post-list]", "[class*=pagination]", "[class*=BlogItem-pagination]",
-])
-
-
-def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Person]]:
+def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = None
+                ) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
-    groups = [_visible_bylines(page, body_container), _body_lead_bylines(body_container),
+    elsewhere = elsewhere if elsewhere is not None else Elsewhere(page, body_container)
+    groups = [_visible_bylines(page, elsewhere), _body_lead_bylines(body_container),
               _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
     if author_meta and not author_meta.startswith("http"):
@@ -30,26 +25,25 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
-def _visible_bylines(page: Page, body_container=None) -> list[Person]:
-    # A class match on a wrapper of the whole post ("ast-no-sidebar" on <body>) is not "elsewhere".
-    around_post = {a for h1 in page.tree.iter("h1") for a in h1.iterancestors()}
-    if body_container is not None:
-        around_post.update(body_container.iterancestors())
-    elsewhere = set()
-    for region in page.tree.cssselect(_ELSEWHERE):
-        if region not in around_post:
-            elsewhere.update(region.iter())
+_BYLINES = ", ".join(vocab.BYLINE_SELECTORS)
+_META_BARS = ", ".join(vocab.BYLINE_CONTAINER_SELECTORS)
+
+
+def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """People in byline elements and meta bars of this post, in page order."""
+    meta_bars = set(selector(_META_BARS)(page.tree))
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
-    selectors = [(s, "reviewer" if "review" in s else "author") for s in vocab.BYLINE_SELECTORS]
-    selectors += [(s, None) for s in vocab.BYLINE_CONTAINER_SELECTORS]
-    for selector, role in selectors:
-        for element in page.tree.cssselect(selector):
-            text = text_of(element)
-            if element in elsewhere or not text or len(text) > 300 or (text, role) in seen_texts:
-                continue
-            seen_texts.add((text, role))
-            people.extend(parse_byline(text, role))
+    for element in selector(f"{_BYLINES}, {_META_BARS}")(page.tree):
+        if element in meta_bars:
+            role = None  # dates and terms share the bar: only text after "By ..." names people
+        else:
+            role = "reviewer" if "review" in (element.get("class") or "").lower() else "author"
+        text = text_of(element)
+        if not text or len(text) > 300 or (text, role) in seen_texts or element in other_posts:
+            continue
+        seen_texts.add((text, role))
+        people.extend(parse_byline(text, role))
     return people
 
 

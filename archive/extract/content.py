@@ -7,6 +7,7 @@ trafilatura decides what is content; our rules narrow the page to the post body 
 from __future__ import annotations
 
 import copy
+import re
 import logging
 from dataclasses import dataclass
 
@@ -15,14 +16,18 @@ import trafilatura
 from lxml import etree
 
 from archive.extract import vocab
-from archive.extract.page import Page, text_of
+from archive.extract.page import Page, selector, text_of
 from archive.extract.people import looks_like_byline
 from archive.extract.render import render_markdown, render_text
 
 log = logging.getLogger(__name__)
 
 MIN_BODY_WORDS = 60
-_BOILERPLATE = ", ".join(vocab.BOILERPLATE_SELECTORS)
+MAIN_SHARE = 0.6
+WHOLE_PAGE_FAST = False
+# Any boilerplate name anywhere in a class or id: a fast superset test before tokenising.
+_ANY_NAME = re.compile("|".join(re.escape(n) for n in vocab.BOILERPLATE_NAMES), re.IGNORECASE)
+_PARAGRAPHS = etree.XPath(".//p | .//li | .//td | .//blockquote | .//h2 | .//h3 | .//pre")
 
 
 @dataclass
@@ -34,49 +39,95 @@ class Body:
 
 
 def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
-    """The first platform body container holding enough words to be the post."""
-    for selector in vocab.BODY_SELECTORS:
-        for element in page.tree.cssselect(selector):
-            if len(text_of(element).split()) >= MIN_BODY_WORDS:
-                return selector, element
-    return None
+    """The most specific platform container that holds most of the page's running text.
+
+    Selectors are tried from most to least specific (.entry-content before article);
+    the first whose best element holds at least MAIN_SHARE of the largest candidate's
+    paragraph words wins, so a teaser's .entry-content never beats the real post.
+    """
+    candidates: list[tuple[str, lxml.html.HtmlElement, int]] = []
+    for css in vocab.BODY_SELECTORS:
+        best = max(((e, _paragraph_words(e)) for e in selector(css)(page.tree)), key=lambda x: x[1],
+                   default=None)
+        if best and best[1] >= MIN_BODY_WORDS:
+            candidates.append((css, best[0], best[1]))
+    if not candidates:
+        return None
+    largest = max(words for _, _, words in candidates)
+    return next((css, e) for css, e, words in candidates if words >= MAIN_SHARE * largest)
 
 
 def extract_body(page: Page) -> Body | None:
     """The post body as text and Markdown, or None when no content is found."""
     found = find_body_container(page)
-    selector, container = found or (None, None)
-    if container is not None:
-        document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
-        document.find(".//article").append(copy.deepcopy(container))
-    else:
-        document = copy.deepcopy(page.tree)
+    if found:
+        css, container = found
+        main = _main_text(page, _focused_document(container), focused=True)
+        words = len(" ".join(main.itertext()).split()) if main is not None else 0
+        if words >= 0.3 * _paragraph_words(container):
+            return Body(render_text(main), render_markdown(main), css, container)
+        # trafilatura rejected most of the container: judge the whole page instead
+    main = _main_text(page, copy.deepcopy(page.tree), focused=False)
+    if main is None:
+        return None
+    return Body(render_text(main), render_markdown(main), None, None)
+
+
+def _focused_document(container):
+    document = lxml.html.document_fromstring("<html><body><article></article></body></html>")
+    document.find(".//article").append(copy.deepcopy(container))
+    return document
+
+
+def _main_text(page: Page, document, focused: bool):
+    """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
     _drop_boilerplate(document)
-    xml = trafilatura.extract(
+    record = trafilatura.bare_extraction(
         document,
         url=page.url,
-        output_format="xml",
+        fast=focused or WHOLE_PAGE_FAST,  # inside a platform container the fallbacks add nothing
+        favor_recall=focused,
         include_formatting=True,
         include_links=True,
         include_tables=True,
         include_images=False,
         include_comments=False,
-        favor_recall=found is not None,
+        with_metadata=False,
         deduplicate=False,
     )
-    if not xml:
-        return None
-    main = etree.fromstring(xml.encode("utf-8")).find("main")
-    if main is None:
-        return None
-    return Body(render_text(main), render_markdown(main), selector, container)
+    main = getattr(record, "body", None)
+    return main if main is not None and len(main) else None
+
+
+def _paragraph_words(element) -> int:
+    return sum(len(p.text_content().split()) for p in _PARAGRAPHS(element))
+
+
+def is_boilerplate(element) -> bool:
+    """Site chrome or promotion, by tag, role, data-hook, or a class/id token (see vocab)."""
+    if element.tag in vocab.BOILERPLATE_TAGS:
+        return True
+    attrib = element.attrib
+    if not attrib:
+        return False
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+        return True
+    if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
+        return True
+    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
+    if not _ANY_NAME.search(names):
+        return False
+    return any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
+               if not vocab.TAXONOMY_CLASS.match(name))
 
 
 def _drop_boilerplate(document) -> None:
-    total = len(text_of(document).split()) or 1
-    for element in document.cssselect(_BOILERPLATE):
-        # a class match on a wrapper of the post itself ("no-sidebar") must not take the post with it
-        if element.tag in {"script", "style"} or len(text_of(element).split()) < total / 2:
+    total = _paragraph_words(document) or 1
+    for element in [e for e in document.iter() if isinstance(e.tag, str) and is_boilerplate(e)]:
+        if element.tag in ("html", "body"):
+            continue
+        # a match on a wrapper of the post itself ("no-sidebar") must not take the post with it
+        if element.tag in {"script", "style"} or _paragraph_words(element) < total / 2:
             _remove(element)
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field

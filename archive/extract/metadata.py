@@ -15,6 +15,7 @@ from dateutil import parser as dateparser
 
 from archive.extract import vocab
 from archive.extract.page import Page, jsonld_types, text_of
+from archive.extract.regions import Elsewhere
 from archive.records import DateValue
 
 _DATE_IN_TEXT = re.compile(
@@ -87,32 +88,36 @@ def find_canonical(page: Page) -> str | None:
     return page.first_meta("og:url")
 
 
-def find_published(page: Page) -> DateValue | None:
+def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
     return (
         _dated(node.get("datePublished"), "json-ld")
         or _dated(page.first_meta("article:published_time", "og:published_time",
                                   "datepublished", "date", "dc.date", "dcterms.created"), "meta")
-        or _visible_date(page, modified=False)
+        or _visible_date(page, elsewhere or Elsewhere(page), modified=False)
         or _url_date(page.url)
     )
 
 
-def find_modified(page: Page) -> DateValue | None:
+def find_modified(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
     return (
         _dated(node.get("dateModified"), "json-ld")
         or _dated(page.first_meta("article:modified_time", "og:updated_time", "datemodified",
                                   "dcterms.modified"), "meta")
-        or _visible_date(page, modified=True)
+        or _visible_date(page, elsewhere or Elsewhere(page), modified=True)
     )
 
 
-def _visible_date(page: Page, modified: bool) -> DateValue | None:
-    """A date shown in the article header, told apart by its label ('Updated:')."""
+def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
+    """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
     labels = vocab.MODIFIED_LABELS
     for element in page.tree.xpath("//time | //*[contains(@class,'date')] | //*[contains(@class,'meta')]"):
+        if element in other_posts or element.tag in ("html", "body"):
+            continue
         label_text = text_of(element)
+        if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
+            continue
         parent = element.getparent()
         context = text_of(parent) if parent is not None and len(label_text) < 40 else label_text
         is_modified = bool(labels.search(context) and labels.search(label_text or context))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import charset_normalizer
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,12 @@ def _meta_values(tree) -> dict[str, list[str]]:
         if key and content:
             values.setdefault(key.lower(), []).append(content)
     return values
+
+
+@functools.lru_cache(maxsize=None)
+def selector(css: str) -> CSSSelector:
+    """A compiled CSS selector; compiling is most of the cost of a one-off cssselect() call."""
+    return CSSSelector(css, translator="html")
 
 
 def jsonld_types(node: dict[str, Any]) -> set[str]:

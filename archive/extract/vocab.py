@@ -16,30 +16,35 @@ BODY_SELECTORS = [
     "[data-hook=post-description]",
     ".hs_cos_wrapper_type_rich_text",
     ".post-body",
-    "article",
-    "main",
 ]
 
-# Removed from the page before looking for the body: chrome, forms, promotions.
-BOILERPLATE_SELECTORS = [
+# Removed from the page before looking for the body: chrome, forms, promotions. Elements go
+# by tag, by role/data-hook, or by a class or id token containing one of BOILERPLATE_NAMES.
+BOILERPLATE_TAGS = {
     "script", "style", "noscript", "template", "iframe", "svg", "button", "select", "textarea",
-    "form", "[class*=gform_]", "[class*=wixui-form]",
-    "nav", "header:not(article header)", "footer", "aside",
-    "[role=navigation]", "[role=banner]", "[role=contentinfo]", "[role=complementary]",
-    "[class*=cookie]", "[id*=cookie]", "[class*=consent]", "[id*=consent]",
-    "[class*=share]", "[class*=social]", "[class*=sharedaddy]",
-    "[class*=author-box]", "[class*=author-bio]", "[class*=about-author]", "[class*=post-author]",
-    "[class*=related]", "[class*=recent-posts]", "[data-hook=related-posts]",
-    "[class*=sidebar]", "[class*=widget-area]", "[class*=newsletter]", "[class*=subscribe]",
-    "[id=comments]", "[class*=comments]", "[class*=comment-respond]",
-    "[class*=call-to-action]", "[class*=cta-]", "[class*=-cta]", "[class*=disclaimer]",
-    "[class*=breadcrumb]", "[class*=pagination]", "[class*=post-navigation]",
-    "[class*=BlogItem-pagination]", "[class*=BlogItem-comments]", "[data-hook=post-footer]",
-    "[class*=entry-meta]", "[class*=post-meta]", "[class*=blog-meta]", "[class*=byline]",
-    "[class*=entry-footer]", "[class*=tags-links]", "[class*=cat-links]",
-    "[hidden]", "[aria-hidden=true]",
-    "[id*=ez-toc]", "[class*=ez-toc]", "[id=toc_container]", "[class*=table-of-contents]", ".toc",
+    "form", "input", "label",
+}
+BOILERPLATE_ROLES = {"dialog", "alertdialog"}
+BOILERPLATE_HOOKS = {"related-posts", "post-footer"}
+BOILERPLATE_NAMES = [
+    "cookie", "consent", "share", "sharing", "social", "author-box", "authorbox", "author-bio",
+    "about-author", "post-author", "related", "recent-posts", "recentposts", "newsletter",
+    "subscribe", "call-to-action", "cta", "disclaimer", "breadcrumb", "pagination",
+    "post-navigation", "entry-meta", "post-meta", "blog-meta", "byline", "entry-footer",
+    "tags-links", "cat-links", "ez-toc", "table-of-contents", "toc", "gform_", "wixui-form",
+    "popup", "modal",
 ]
+# "cta" and "toc" hide inside ordinary words ("doctor", "factor"): they count only as a whole
+# token or a dash-separated part of one.
+SHORT_NAMES = {"cta", "toc"}
+BOILERPLATE_NAME = re.compile(
+    "|".join(re.escape(n) for n in BOILERPLATE_NAMES if n not in SHORT_NAMES)
+    + "|" + "|".join(rf"(?:^|[-_]){n}(?:$|[-_])" for n in sorted(SHORT_NAMES)),
+    re.IGNORECASE,
+)
+# WordPress post_class() tokens name the post's own terms ("category-newsletter", "tag-social"):
+# they describe the post, not a widget, so they never make an element boilerplate.
+TAXONOMY_CLASS = re.compile(r"^(?:category|tag|type|status|format|postid)-|^post-\d+$", re.IGNORECASE)
 
 # Elements whose whole text is a byline ("By Sarah Lee, PT, DPT" or just the name).
 BYLINE_SELECTORS = [
@@ -52,6 +57,13 @@ BYLINE_CONTAINER_SELECTORS = [
     ".elementor-post-info", ".entry-meta", ".post-meta", ".blog-meta", ".Blog-meta",
     ".blog-item-meta", "[data-hook=post-metadata]",
 ]
+
+# Regions whose bylines and dates belong to other posts (teasers) or to the site, not this post.
+ELSEWHERE_SELECTOR = ", ".join([
+    "nav", "footer", "aside", "[class*=related]", "[class*=recent]", "[class*=sidebar]",
+    ".widget", "[class*=widget-area]", "[data-hook=related-posts]", "[class*=BlogList]",
+    "[class*=post-list]", "[class*=pagination]", "[class*=BlogItem-pagination]",
+])
 
 # Containers of post teasers. One platform teaser on a page without article markup makes a
 # listing (an author page with one post); generic containers need two.

@@ -1,0 +1,37 @@
+"""Where on a page the post is, and where other posts' teasers and site chrome are."""
+
+from __future__ import annotations
+
+from archive.extract import vocab
+from archive.extract.page import Page, selector
+
+
+def around_post(page: Page, body_container=None) -> set:
+    """Elements that wrap the post itself: ancestors of its only h1 and of its body container.
+
+    A class match on such a wrapper ("ast-no-sidebar" on <body>) does not make the post
+    "elsewhere". Pages with several h1s (Squarespace listings title each card with one)
+    have no title wrapper.
+    """
+    headings = list(page.tree.iter("h1"))
+    wrappers = set(headings[0].iterancestors()) if len(headings) == 1 else set()
+    if body_container is not None:
+        wrappers.update(body_container.iterancestors())
+        wrappers.add(body_container)
+    return wrappers
+
+
+class Elsewhere:
+    """Membership test for navigation, footers, sidebars and other posts' teasers.
+
+    Holds only the region roots; an element is elsewhere when it or an ancestor is one.
+    """
+
+    def __init__(self, page: Page, body_container=None):
+        wrappers = around_post(page, body_container)
+        self.regions = {r for r in selector(vocab.ELSEWHERE_SELECTOR)(page.tree) if r not in wrappers}
+
+    def __contains__(self, element) -> bool:
+        if not self.regions:
+            return False
+        return element in self.regions or any(a in self.regions for a in element.iterancestors())

@@ -1,0 +1,153 @@
+"""Extraction quality and speed: our extractor beside trafilatura, same pages, same process.
+
+One table per dataset, each reported separately:
+- bundled sample clinic posts (full ground-truth bodies: shingle metric; golden fields);
+- trafilatura's evaluation corpus, ../shared/datasets/trafilatura-eval (snippet metric,
+  its own convention; note trafilatura was tuned on it).
+
+    .venv/bin/python bench/quality.py [--limit N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import trafilatura
+
+from archive.evaluation import (
+    bundled_samples, shingle_match, shingle_scores, snippet_scores, trafilatura_eval_samples,
+)
+from archive.extract import extract
+from archive.records import Article
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
+
+
+def run_ours(samples):
+    start = time.perf_counter()
+    results = [extract(s.html, s.url) for s in samples]
+    seconds = time.perf_counter() - start
+    texts = [r.body_text or "" for r in results]  # main text of posts and of other pages alike
+    return texts, results, len(samples) / seconds
+
+
+def run_trafilatura(samples, **options):
+    start = time.perf_counter()
+    texts = [trafilatura.extract(s.html, url=s.url, **options) or "" for s in samples]
+    return texts, len(samples) / (time.perf_counter() - start)
+
+
+def body_scores(samples, texts) -> dict:
+    scores = {f"snippet_{k}": v for k, v in snippet_scores(
+        (t, s.with_snippets, s.without_snippets) for t, s in zip(texts, samples)).items()}
+    with_body = [(s, t) for s, t in zip(samples, texts) if s.body is not None]
+    if with_body:
+        scores.update({f"shingle_{k}": v for k, v in shingle_scores(
+            shingle_match(s.body, t) for s, t in with_body).items()})
+    return scores
+
+
+def _norm(text) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def golden_field_rates(samples, results) -> dict[str, float]:
+    """Share of bundled posts where each field is exactly as the golden record says."""
+    checks = {
+        "kind": lambda r, g: isinstance(r, Article),
+        "title": lambda r, g: r.title == g["title"],
+        "authors": lambda r, g: [(p.name, p.credentials) for p in r.authors]
+        == [(p["name"], p["credentials"]) for p in g["authors"]],
+        "reviewers": lambda r, g: [(p.name, p.credentials) for p in r.reviewers]
+        == [(p["name"], p["credentials"]) for p in g["reviewers"]],
+        "published": lambda r, g: bool(r.published) and r.published.value[:10] == g["published"],
+        "modified": lambda r, g: (r.modified.value[:10] if r.modified else None) == g["modified"],
+    }
+    rates = {}
+    for name, check in checks.items():
+        ok = [isinstance(r, Article) and check(r, s.fields) for s, r in zip(samples, results)]
+        rates[name] = sum(ok) / len(ok)
+    return rates
+
+
+def eval_field_rates(samples, results) -> dict[str, float]:
+    """Share of annotated pages whose title, author and date we match (normalised)."""
+    rates = {}
+    for field_name, ours in (
+        ("title", lambda r: r.title),
+        ("author", lambda r: "; ".join(p.name for p in r.authors)),
+        ("date", lambda r: r.published.value[:10] if r.published else None),
+    ):
+        pairs = [(s.fields[field_name], r) for s, r in zip(samples, results) if field_name in s.fields]
+        hits = sum(1 for expected, r in pairs if isinstance(r, Article) and _norm(ours(r)) == _norm(expected))
+        rates[field_name] = hits / len(pairs) if pairs else 0.0
+    return rates
+
+
+def trafilatura_field_rates(samples) -> dict[str, float]:
+    rates = {}
+    metadata = [trafilatura.extract_metadata(s.html, default_url=s.url) for s in samples]
+    for field_name in ("title", "author", "date"):
+        pairs = [(s.fields[field_name], m) for s, m in zip(samples, metadata) if field_name in s.fields]
+        hits = sum(1 for expected, m in pairs if m is not None and _norm(getattr(m, field_name)) == _norm(expected))
+        rates[field_name] = hits / len(pairs) if pairs else 0.0
+    return rates
+
+
+def evaluate(label: str, samples: list) -> dict:
+    ours_texts, ours_results, ours_speed = run_ours(samples)
+    default_texts, default_speed = run_trafilatura(samples)
+    precise_texts, precise_speed = run_trafilatura(samples, favor_precision=True)
+    rows = {
+        "clinic-archive": {**body_scores(samples, ours_texts), "pages_per_s": ours_speed},
+        "trafilatura": {**body_scores(samples, default_texts), "pages_per_s": default_speed},
+        "trafilatura precision": {**body_scores(samples, precise_texts), "pages_per_s": precise_speed},
+    }
+    report = {"dataset": label, "pages": len(samples), "body": rows}
+    if samples and "authors" in samples[0].fields:
+        report["fields"] = {"clinic-archive": golden_field_rates(samples, ours_results)}
+    else:
+        report["fields"] = {"clinic-archive": eval_field_rates(samples, ours_results),
+                            "trafilatura": trafilatura_field_rates(samples)}
+    return report
+
+
+def print_report(report: dict) -> None:
+    print(f"\n== {report['dataset']} ({report['pages']} pages)")
+    columns = [c for c in ("shingle_precision", "shingle_recall", "shingle_f1", "snippet_precision",
+                           "snippet_recall", "snippet_f1", "pages_per_s")
+               if c in report["body"]["clinic-archive"]]
+    print(f"{'extractor':24}" + "".join(f"{c.replace('_', ' '):>19}" for c in columns))
+    for name, row in report["body"].items():
+        print(f"{name:24}" + "".join(f"{row[c]:>19.3f}" if c != "pages_per_s" else f"{row[c]:>19.1f}"
+                                     for c in columns))
+    for name, rates in report["fields"].items():
+        print(f"fields, {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in rates.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="use only the first N pages of the eval corpus")
+    parser.add_argument("--json", type=Path, help="also write the numbers to this file")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+          f"trafilatura {trafilatura.__version__}; one process, pages held in memory")
+    reports = [evaluate("bundled sample clinic posts", list(bundled_samples(ROOT / "tests" / "golden", ROOT)))]
+    if EVAL_DIR.exists():
+        reports.append(evaluate("trafilatura-eval", list(trafilatura_eval_samples(EVAL_DIR, args.limit))))
+    else:
+        print(f"(skipped trafilatura-eval: {EVAL_DIR} not found)", file=sys.stderr)
+    for report in reports:
+        print_report(report)
+    if args.json:
+        args.json.write_text(json.dumps(reports, indent=2))
+
+
+if __name__ == "__main__":
+    main()
