@@ -59,6 +59,44 @@ class DateValue:
 
 
 @dataclass
+class Reference:
+    """One entry of a post's references or sources list."""
+
+    position: int
+    text: str
+    doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
+    year: int | None = None
+
+
+@dataclass
+class Link:
+    """A link in the post body; kind is 'internal', 'external' or 'study' (PubMed, DOI, journals)."""
+
+    url: str
+    text: str
+    kind: str
+
+
+@dataclass
+class Image:
+    src: str
+    alt: str | None = None
+    caption: str | None = None
+
+
+@dataclass
+class Section:
+    """A run of body text under one heading (heading None for the text before the first)."""
+
+    heading: str | None
+    level: int
+    text: str
+
+
+@dataclass
 class Article:
     """A blog post extracted from one page."""
 
@@ -74,6 +112,17 @@ class Article:
     reviewers: list[Person] = field(default_factory=list)
     published: DateValue | None = None
     modified: DateValue | None = None
+    reviewed: DateValue | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    breadcrumbs: list[str] = field(default_factory=list)
+    image: str | None = None
+    images: list[Image] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    ctas: list[str] = field(default_factory=list)
+    disclaimer: str | None = None
     extractor_version: str = ""
     kind: str = "article"
     reason: str = ""

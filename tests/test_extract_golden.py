@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.evaluation import shingle_match, shingle_scores
 from archive.extract import extract
 from archive.records import Article
 from tests.conftest import ROOT, golden_articles, golden_non_articles
@@ -48,6 +49,44 @@ def test_post_matches_golden(golden_path, extracted):
     missing_md = [text for text in golden["markdown_contains"]
                   if not any(line.startswith(text) for line in markdown_lines)]
     assert missing_md == []
+
+
+@pytest.mark.parametrize("golden_path", golden_articles(), ids=case_id)
+def test_post_fields_match_golden(golden_path, extracted):
+    golden = json.loads(Path(golden_path).read_text())
+    result = extracted(golden["file"], golden["url"])
+    assert isinstance(result, Article)
+    assert result.categories == golden["categories"]
+    assert result.tags == golden["tags"]
+    assert result.image == golden["image"]
+    assert (result.reviewed.value[:10] if result.reviewed else None) == golden["reviewed"]
+    assert [{"heading": s.heading, "level": s.level} for s in result.sections if s.heading] == golden["sections"]
+    assert [s for s in result.links if s.kind == "study"] == [
+        link for link in result.links if link.url in golden["study_links"]]
+    assert [link.url for link in result.links if link.kind == "study"] == golden["study_links"]
+    assert (result.disclaimer or "").startswith(golden["disclaimer_starts"] or "") and (
+        (result.disclaimer is None) == (golden["disclaimer_starts"] is None))
+    assert result.ctas == golden["ctas"]
+
+
+@pytest.mark.parametrize("golden_path", golden_articles(), ids=case_id)
+def test_post_references_match_golden(golden_path, extracted):
+    golden = json.loads(Path(golden_path).read_text())
+    result = extracted(golden["file"], golden["url"])
+    found = [{"position": r.position, "text_starts": r.text[: len(g["text_starts"])], "doi": r.doi,
+              "pmid": r.pmid, "pmcid": r.pmcid, "url": r.url, "year": r.year}
+             for r, g in zip(result.references, golden["references"])]
+    assert len(result.references) == len(golden["references"])
+    assert found == golden["references"]
+
+
+@pytest.mark.parametrize("golden_path", golden_articles(), ids=case_id)
+def test_post_body_matches_ground_truth_text(golden_path, extracted):
+    golden = json.loads(Path(golden_path).read_text())
+    result = extracted(golden["file"], golden["url"])
+    truth = Path(golden_path).with_suffix(".body.txt").read_text()
+    scores = shingle_scores([shingle_match(truth, result.body_text)])
+    assert scores["f1"] >= 0.99, scores
 
 
 @pytest.mark.parametrize("page", golden_non_articles(), ids=lambda p: p["file"].split("sample-clinics/")[-1])

@@ -11,10 +11,15 @@ import logging
 from archive.extract.bylines import find_people
 from archive.extract.classify import Evidence, classify
 from archive.extract.content import extract_body
+from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published,
-    find_site_name, find_title,
+    find_reviewed, find_site_name, find_title,
 )
+from archive.extract.promos import find_ctas, find_disclaimer
+from archive.extract.references import find_references
+from archive.extract.render import render_sections
+from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
@@ -73,6 +78,17 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
         reviewers=reviewers,
         published=published,
         modified=modified,
+        reviewed=find_reviewed(page),
+        categories=find_categories(page, elsewhere),
+        tags=find_tags(page, elsewhere),
+        breadcrumbs=find_breadcrumbs(page),
+        image=find_image(page),
+        images=body_images(container, url),
+        sections=render_sections(body.main),
+        references=find_references(body.main),
+        links=body_links(body.main, url),
+        ctas=find_ctas(page),
+        disclaimer=find_disclaimer(page),
         extractor_version=EXTRACTOR_VERSION,
         reason=reason,
     )

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 MIN_BODY_WORDS = 60
 MAIN_SHARE = 0.6
+_INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
 WHOLE_PAGE_FAST = False
 # Any boilerplate name anywhere in a class or id: a fast superset test before tokenising.
 _ANY_NAME = re.compile("|".join(re.escape(n) for n in vocab.BOILERPLATE_NAMES), re.IGNORECASE)
@@ -36,6 +37,7 @@ class Body:
     markdown: str
     selector: str | None  # the selector that found the body container, None for the whole page
     container: lxml.html.HtmlElement | None  # that container, in the page's tree
+    main: etree._Element | None = None  # trafilatura's body element (p, head, list, table ...)
 
 
 def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
@@ -65,12 +67,12 @@ def extract_body(page: Page) -> Body | None:
         main = _main_text(page, _focused_document(container), focused=True)
         words = len(" ".join(main.itertext()).split()) if main is not None else 0
         if words >= 0.3 * _paragraph_words(container):
-            return Body(render_text(main), render_markdown(main), css, container)
+            return Body(render_text(main), render_markdown(main), css, container, main)
         # trafilatura rejected most of the container: judge the whole page instead
     main = _main_text(page, copy.deepcopy(page.tree), focused=False)
     if main is None:
         return None
-    return Body(render_text(main), render_markdown(main), None, None)
+    return Body(render_text(main), render_markdown(main), None, None, main)
 
 
 def _focused_document(container):
@@ -131,9 +133,15 @@ def _drop_boilerplate(document) -> None:
             _remove(element)
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field
+    for link in document.iter("a"):
+        for child in list(link):  # trafilatura turns <a><u>PubMed</u></a> into underline, losing the link
+            if child.tag in _INLINE_FORMATTING:
+                child.drop_tag()
     for figure in document.iter("figure"):
         if figure.find(".//blockquote") is not None or figure.find(".//table") is not None:
             figure.tag = "div"  # trafilatura drops every <figure>: Gutenberg tables and pull quotes too
+            for caption in figure.iter("figcaption"):
+                caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
 
 

@@ -109,6 +109,22 @@ def find_modified(page: Page, elsewhere: Elsewhere | None = None) -> DateValue |
     )
 
 
+def find_reviewed(page: Page) -> DateValue | None:
+    """When the post was medically reviewed: JSON-LD lastReviewed, else a "Reviewed on ..." label."""
+    for node in (webpage_node(page) or {}, article_node(page) or {}):
+        value = _dated(node.get("lastReviewed"), "json-ld")
+        if value:
+            return value
+    for element in page.tree.xpath("//*[self::p or self::span or self::div or self::li]"
+                                   "[contains(., 'eviewed on') or contains(., 'eviewed in')]"):
+        text = text_of(element)
+        if len(text) <= 160 and vocab.REVIEWED_LABEL.search(text):
+            match = _DATE_IN_TEXT.search(text[vocab.REVIEWED_LABEL.search(text).end():])
+            if match:
+                return _dated(match.group(0), "visible")
+    return None
+
+
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
     labels = vocab.MODIFIED_LABELS

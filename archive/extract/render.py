@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from archive.records import Section
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _EMPHASIS = {"#b": "**", "#i": "*", "#t": "`", "#del": "~~"}
 
@@ -22,6 +24,32 @@ def render_text(main) -> str:
     return _join(_block(element, markdown=False) for element in main)
 
 
+def render_sections(main) -> list[Section]:
+    """The body split at its headings: [Section(heading, level, text)], intro first."""
+    sections: list[Section] = []
+    heading, level, blocks = None, 0, []
+    for element in main:
+        if element.tag == "head":
+            if heading is not None or blocks:
+                sections.append(Section(heading, level, _join(blocks)))
+            heading, level, blocks = inline_text(element), _level(element), []
+        else:
+            blocks.append(_block(element, markdown=False))
+    if heading is not None or blocks:
+        sections.append(Section(heading, level, _join(blocks)))
+    return sections
+
+
+def inline_text(element) -> str:
+    """Plain text of one element, whitespace-collapsed."""
+    return _inline(element, markdown=False)
+
+
+def _level(head) -> int:
+    rend = head.get("rend", "")
+    return int(rend[1]) if re.fullmatch(r"h[1-6]", rend) else 2
+
+
 def _join(blocks) -> str:
     return "\n\n".join(b for b in blocks if b and b.strip()).strip()
 
@@ -30,10 +58,7 @@ def _block(element, markdown: bool) -> str:
     tag = element.tag
     if tag == "head":
         text = _inline(element, markdown)
-        if not markdown:
-            return text
-        level = int(element.get("rend", "h2")[1:] or 2) if re.fullmatch(r"h[1-6]", element.get("rend", "")) else 2
-        return f"{'#' * level} {text}"
+        return f"{'#' * _level(element)} {text}" if markdown else text
     if tag == "list":
         return _list(element, markdown, indent="")
     if tag == "quote":

@@ -125,3 +125,39 @@ NOT_NAMES = {
 # Visible date labels.
 MODIFIED_LABELS = re.compile(r"\b(updated|modified|last reviewed|revised)\b", re.IGNORECASE)
 PUBLISHED_LABELS = re.compile(r"\b(published|posted|written)\b", re.IGNORECASE)
+
+# Links to a post's own categories and tags, on any CMS.
+CATEGORY_HREF = re.compile(r"/(?:category|categories|topics?|section)/|[?&]category=", re.IGNORECASE)
+TAG_HREF = re.compile(r"/(?:tag|tags|hashtags?)/|[?&]tag=", re.IGNORECASE)
+
+# Headings that open a references list.
+REFERENCE_HEADINGS = re.compile(
+    r"^\s*(references?|sources?|citations?|bibliography|works cited|literature( cited)?|studies cited"
+    r"|research|further reading|quellen|literatur|références|fuentes)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Text that looks like a citation: "J Orthop Res. 2017;35(3):1-9", "(2019)", "et al", a DOI or PMID.
+CITATION_HINTS = re.compile(
+    r"\b(?:19|20)\d{2}\s*[;:(]|\((?:19|20)\d{2}\)|\bet al\b|\bdoi\b|10\.\d{4,9}/|\bPMID\b|\bPMC\d+",
+    re.IGNORECASE,
+)
+# Hosts whose links point at studies.
+STUDY_HOSTS = re.compile(
+    r"(?:^|\.)(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov|doi\.org|europepmc\.org"
+    r"|sciencedirect\.com|springer\.com|link\.springer\.com|wiley\.com|jamanetwork\.com|nejm\.org"
+    r"|thelancet\.com|bmj\.com|nature\.com|frontiersin\.org|mdpi\.com|plos\.org|cochranelibrary\.com"
+    r"|tandfonline\.com|sagepub\.com|academic\.oup\.com|journals\.lww\.com|jospt\.org|ahajournals\.org"
+    r"|clinicaltrials\.gov|biomedcentral\.com|cell\.com|science\.org|karger\.com|thieme-connect\.com)$",
+    re.IGNORECASE,
+)
+
+# Reference works on study hosts (NCBI Bookshelf, e.g. StatPearls) are not studies.
+NOT_STUDY_PATHS = ("/books/",)
+
+# Calls to action: a class/id token or Squarespace layout label naming one.
+CTA_NAME = re.compile(r"(?:^|[-_])cta(?:$|[-_])|call-to-action|calltoaction", re.IGNORECASE)
+DISCLAIMER_NAME = re.compile(r"disclaimer", re.IGNORECASE)
+DISCLAIMER_TEXT = re.compile(
+    r"^\s*(?:medical\s+)?disclaimer\b|^\s*this (?:article|post|content|blog|information) is (?:for|intended)"
+    r" (?:general )?informational? purposes", re.IGNORECASE)
+REVIEWED_LABEL = re.compile(r"\breviewed\s+(?:on|in)\b", re.IGNORECASE)
