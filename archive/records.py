@@ -44,7 +44,8 @@ class Person:
     name: str
     credentials: list[str] = field(default_factory=list)
     url: str | None = None
-    role: str = "author"
+    role: str = "author"  # author or reviewer
+    role_label: str | None = None  # as the page puts it: author, medical reviewer, fact checker ...
 
     def display(self) -> str:
         return ", ".join([self.name, *self.credentials])

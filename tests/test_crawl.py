@@ -143,3 +143,13 @@ def test_site_that_cannot_be_reached_fails_the_run_with_reason(tmp_path):
     db = sqlite_utils.Database(tmp_path / "a.db")
     [row] = list(db.query("select kind, reason from urls"))
     assert row["kind"] == "error" and "Connection" in row["reason"]
+
+
+def test_references_links_and_reviewer_roles_reach_the_archive(db):
+    seed = next(db.query("select id from articles where title like 'Harnessing the Healing Power%'"))["id"]
+    [citation] = list(db.query("select position, text, year from citations where article_id = ?", [seed]))
+    assert citation["text"].startswith("Kirchner F, Anitua E.") and citation["year"] == 2016
+    assert db.execute("select count(*) from citations where pmid is not null").fetchone()[0] >= 5
+    assert db.execute("select count(*) from links where kind = 'study'").fetchone()[0] >= 10
+    labels = {row["role_label"] for row in db.query("select role_label from article_people where role = 'reviewer'")}
+    assert {"medical reviewer", "reviewer", "fact checker"} <= labels

@@ -1,16 +1,21 @@
 import json
 
-from archive.records import Article, DateValue, Person
+from archive.records import Article, DateValue, Link, Person, Reference
 from archive.store import open_archive, save_article, save_site
 from archive.store.schema import migrations
 
 
 def make_article(body="Mesenchymal stem cells reduce pain in chronic low back pain.", title="Stem cells"):
     return Article(
+        references=[Reference(1, "Kirchner F, Anitua E. J Craniovert Jun Spine 2016;7:250-6.", year=2016),
+                    Reference(2, "Smith J. Spine. 2019;44(2):1-9.", pmid="30000001",
+                              url="https://pubmed.ncbi.nlm.nih.gov/30000001/", year=2019)],
+        links=[Link("https://pubmed.ncbi.nlm.nih.gov/30000001/", "PubMed", "study")],
+        categories=["Back Pain"], tags=["Stem Cells"],
         url="http://clinic.test/blog/stem-cells/", canonical_url="http://clinic.test/blog/stem-cells/",
         title=title, body_text=body, body_markdown=body,
-        authors=[Person("James Leiber", ["DO"])],
-        reviewers=[Person("Ignatios Papas", ["DO"], role="reviewer")],
+        authors=[Person("James Leiber", ["DO"], role_label="author")],
+        reviewers=[Person("Ignatios Papas", ["DO"], role="reviewer", role_label="medical reviewer")],
         published=DateValue("2024-03-12", "json-ld"), extractor_version="test",
     )
 
@@ -25,9 +30,23 @@ def test_migrations_apply_once_and_reopening_changes_nothing(tmp_path):
     open_archive(tmp_path / "archive.db").close()
     db = open_archive(tmp_path / "archive.db")
     applied = [m.name for m in migrations.applied(db)]
-    assert applied == ["m001_initial"]
-    assert {"articles", "people", "article_people", "sites", "runs", "urls", "articles_fts"} <= set(db.table_names())
+    assert applied == ["m001_initial", "m002_article_fields"]
+    assert {"articles", "people", "article_people", "sites", "runs", "urls", "articles_fts", "citations",
+            "links"} <= set(db.table_names())
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_older_archive_is_upgraded_in_place_keeping_its_rows(tmp_path):
+    import sqlite_utils
+    db = sqlite_utils.Database(tmp_path / "archive.db")
+    migrations.apply(db, stop_before="m002_article_fields")
+    db["sites"].insert({"name": "Clinic"})
+    db["articles"].insert({"id": "a1", "title": "Old post", "site": "Clinic", "body_text": "mesenchymal cells"})
+    db.close()
+    db = open_archive(tmp_path / "archive.db")
+    assert "categories" in db["articles"].columns_dict and db["citations"].exists()
+    assert db["articles"].get("a1")["title"] == "Old post"
+    assert [r["title"] for r in db["articles"].search("mesenchymal")] == ["Old post"]
 
 
 def test_new_then_unchanged_then_changed(tmp_path):
@@ -62,3 +81,19 @@ def test_people_keep_roles_and_credentials(tmp_path):
     assert rows == [{"name": "James Leiber", "role": "author", "credentials": '["DO"]'},
                     {"name": "Ignatios Papas", "role": "reviewer", "credentials": '["DO"]'}]
     assert json.loads(db["articles"].get(identifier)["authors"]) == ["James Leiber, DO"]
+
+
+def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
+    db = archive_with_site(tmp_path)
+    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    assert [(r["position"], r["pmid"], r["year"]) for r in db["citations"].rows_where(order_by="position")] == [
+        (1, None, 2016), (2, "30000001", 2019)]
+    assert [r["kind"] for r in db["links"].rows] == ["study"]
+    row = db["articles"].get(identifier)
+    assert json.loads(row["categories"]) == ["Back Pain"] and json.loads(row["tags"]) == ["Stem Cells"]
+    assert [r["role_label"] for r in db["article_people"].rows_where(order_by="position")] == [
+        "author", "medical reviewer"]
+    changed = make_article(body="A new body.")
+    changed.references = changed.references[:1]
+    save_article(db, changed, "Clinic", 2, "def", None)
+    assert db["citations"].count == 1

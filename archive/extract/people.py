@@ -35,13 +35,14 @@ def parse_byline(text: str, role: str | None = "author") -> list[Person]:
     text = " ".join(text.split())
     people: list[Person] = []
     position = 0
+    label = role
     for match in vocab.ROLE_PATTERN.finditer(text):
         if role is not None:
-            people.extend(_people_in(text[position : match.start()], role))
-        role = vocab.ROLE_OF_PHRASE[match.group(1).lower()]
+            people.extend(_people_in(text[position : match.start()], role, label))
+        role, label = vocab.ROLE_OF_PHRASE[match.group(1).lower()]
         position = match.end()
     if role is not None:
-        people.extend(_people_in(text[position:], role))
+        people.extend(_people_in(text[position:], role, label))
     return people
 
 
@@ -58,12 +59,12 @@ def looks_like_byline(text: str, max_words: int = 30) -> bool:
     match = vocab.ROLE_PATTERN.search(text)
     if match is None:
         return False
-    if match.start() > 0 and vocab.ROLE_OF_PHRASE[match.group(1).lower()] != "reviewer":
+    if match.start() > 0 and vocab.ROLE_OF_PHRASE[match.group(1).lower()][0] != "reviewer":
         return False
     return bool(parse_byline(text))
 
 
-def _people_in(chunk: str, role: str) -> list[Person]:
+def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
     people: list[Person] = []
     for part in _SEPARATORS.split(chunk):
         current: Person | None = None
@@ -79,7 +80,7 @@ def _people_in(chunk: str, role: str) -> list[Person]:
             if not token:
                 continue
             name, trailing = _split_trailing_credentials(token)
-            current = Person(clean_name(name), trailing, role=role) if is_name(name) else None
+            current = Person(clean_name(name), trailing, role=role, role_label=label or role) if is_name(name) else None
             if current is not None:
                 people.append(current)
     return people
@@ -139,8 +140,10 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
             key = (_name_key(person.name), person.role)
             known = merged.get(key)
             if known is None:
-                merged[key] = Person(person.name, list(person.credentials), person.url, person.role)
+                merged[key] = Person(person.name, list(person.credentials), person.url, person.role,
+                                     person.role_label)
                 continue
+            known.role_label = known.role_label or person.role_label
             known.credentials += [c for c in person.credentials if c not in known.credentials]
             known.url = known.url or person.url
     return list(merged.values())

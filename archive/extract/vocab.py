@@ -85,24 +85,24 @@ ARTICLE_TYPES = {
 }
 LISTING_TYPES = {"CollectionPage", "Blog", "ItemList", "ProfilePage", "SearchResultsPage"}
 
-# Role phrases, longest first, so "Medically reviewed by" wins over "by".
+# Role phrases, longest first, so "Medically reviewed by" wins over "by": (phrase, role, label).
 ROLE_PHRASES = [
-    ("medically reviewed by", "reviewer"),
-    ("clinically reviewed by", "reviewer"),
-    ("fact checked by", "reviewer"),
-    ("fact-checked by", "reviewer"),
-    ("reviewed by", "reviewer"),
-    ("written by", "author"),
-    ("posted by", "author"),
-    ("authored by", "author"),
-    ("author:", "author"),
-    ("by", "author"),
+    ("medically reviewed by", "reviewer", "medical reviewer"),
+    ("clinically reviewed by", "reviewer", "clinical reviewer"),
+    ("fact checked by", "reviewer", "fact checker"),
+    ("fact-checked by", "reviewer", "fact checker"),
+    ("reviewed by", "reviewer", "reviewer"),
+    ("written by", "author", "author"),
+    ("posted by", "author", "author"),
+    ("authored by", "author", "author"),
+    ("author:", "author", "author"),
+    ("by", "author", "author"),
 ]
 ROLE_PATTERN = re.compile(
-    r"(?<![\w-])(" + "|".join(re.escape(p) for p, _ in ROLE_PHRASES) + r")(?=[\s:])\s*:?",
+    r"(?<![\w-])(" + "|".join(re.escape(p) for p, _, _ in ROLE_PHRASES) + r")(?=[\s:])\s*:?",
     re.IGNORECASE,
 )
-ROLE_OF_PHRASE = dict(ROLE_PHRASES)
+ROLE_OF_PHRASE = {phrase: (role, label) for phrase, role, label in ROLE_PHRASES}
 
 # Post-nominal credentials seen on clinic sites; anything else all-caps and short counts too.
 CREDENTIALS = {

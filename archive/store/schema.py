@@ -52,6 +52,28 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "body_text"], create_triggers=True, tokenize="porter")
 
 
+@migrations()
+def m002_article_fields(db: sqlite_utils.Database) -> None:
+    """Fields of extractor 0.2: terms, review date, promotions, and what each post cites and links."""
+    articles = db["articles"]
+    for column, kind in [("categories", str), ("tags", str), ("reviewed", str), ("reviewed_source", str),
+                         ("image", str), ("disclaimer", str), ("ctas", str)]:
+        articles.add_column(column, kind)
+    db["article_people"].add_column("role_label", str)
+    db["citations"].create(
+        {"article_id": str, "position": int, "text": str, "doi": str, "pmid": str, "pmcid": str,
+         "url": str, "year": int},
+        pk=("article_id", "position"), foreign_keys=[("article_id", "articles", "id")],
+    )
+    for column in ("doi", "pmid"):
+        db["citations"].create_index([column])
+    db["links"].create(
+        {"article_id": str, "url": str, "text": str, "kind": str},
+        pk=("article_id", "url"), foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["links"].create_index(["kind"])
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import datetime, timezone
@@ -74,6 +75,10 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
         "body_text": article.body_text, "body_markdown": article.body_markdown,
         "authors": json.dumps([p.display() for p in article.authors]),
         "reviewers": json.dumps([p.display() for p in article.reviewers]),
+        "categories": json.dumps(article.categories), "tags": json.dumps(article.tags),
+        "reviewed": article.reviewed.value if article.reviewed else None,
+        "reviewed_source": article.reviewed.source if article.reviewed else None,
+        "image": article.image, "disclaimer": article.disclaimer, "ctas": json.dumps(article.ctas),
         "word_count": article.word_count, "content_hash": article.content_hash,
         "extractor_version": article.extractor_version, "capture_id": capture_id,
         "capture_sha256": capture_sha256, "first_seen": previous[1] if previous else now,
@@ -81,6 +86,7 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
     }
     db["articles"].upsert(record, pk="id")
     _save_people(db, identifier, article.authors + article.reviewers)
+    _save_citations_and_links(db, identifier, article)
     return identifier, "changed" if previous else "new"
 
 
@@ -105,7 +111,19 @@ def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person
         db["article_people"].upsert({
             "article_id": identifier, "person_id": person_id, "role": person.role,
             "position": position, "credentials": json.dumps(person.credentials),
+            "role_label": person.role_label,
         }, pk=("article_id", "person_id", "role"))
+
+
+def _save_citations_and_links(db: sqlite_utils.Database, identifier: str, article: Article) -> None:
+    db.execute("delete from citations where article_id = ?", [identifier])
+    db.execute("delete from links where article_id = ?", [identifier])
+    db["citations"].insert_all(
+        ({"article_id": identifier, **dataclasses.asdict(reference)} for reference in article.references),
+        pk=("article_id", "position"))
+    db["links"].insert_all(
+        ({"article_id": identifier, **dataclasses.asdict(link)} for link in article.links),
+        pk=("article_id", "url"))
 
 
 def _person_id(db: sqlite_utils.Database, person: Person) -> int:
