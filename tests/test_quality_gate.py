@@ -1,0 +1,53 @@
+"""Quality gate: scores may not drop below the floors pinned in quality_floors.json."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archive.evaluation import (
+    bundled_samples, shingle_match, shingle_scores, snippet_scores, trafilatura_eval_samples,
+)
+from archive.extract import extract
+from archive.records import Article
+from tests.conftest import GOLDEN, ROOT
+
+FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())
+EVAL_DIR = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    samples = list(bundled_samples(GOLDEN, ROOT))
+    return samples, [extract(s.html, s.url) for s in samples]
+
+
+def test_bundled_posts_body_f1_holds_its_floor(bundled):
+    samples, results = bundled
+    scores = shingle_scores(shingle_match(s.body, r.body_text or "") for s, r in zip(samples, results))
+    assert scores["f1"] >= FLOORS["bundled_shingle_f1"], scores
+
+
+def test_bundled_posts_fields_hold_their_floors(bundled):
+    samples, results = bundled
+    exact = {
+        "kind": lambda r, g: True,
+        "title": lambda r, g: r.title == g["title"],
+        "authors": lambda r, g: [{"name": p.name, "credentials": p.credentials} for p in r.authors] == g["authors"],
+        "reviewers": lambda r, g: [{"name": p.name, "credentials": p.credentials} for p in r.reviewers]
+        == g["reviewers"],
+        "published": lambda r, g: bool(r.published) and r.published.value[:10] == g["published"],
+        "modified": lambda r, g: (r.modified.value[:10] if r.modified else None) == g["modified"],
+    }
+    rates = {name: sum(isinstance(r, Article) and check(r, s.fields) for s, r in zip(samples, results)) / len(samples)
+             for name, check in exact.items()}
+    below = {name: rate for name, rate in rates.items() if rate < FLOORS["bundled_field_rates"][name]}
+    assert below == {}
+
+
+@pytest.mark.skipif(not EVAL_DIR.exists(), reason=f"development set not found at {EVAL_DIR}")
+def test_development_set_f1_holds_its_floor():
+    samples = list(trafilatura_eval_samples(EVAL_DIR, limit=300))
+    scores = snippet_scores((extract(s.html, s.url).body_text or "", s.with_snippets, s.without_snippets)
+                            for s in samples)
+    assert scores["f1"] >= FLOORS["trafilatura_eval_first_300_snippet_f1"], scores
