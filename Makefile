@@ -22,7 +22,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/crawl.py
 
 clean:

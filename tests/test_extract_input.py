@@ -113,3 +113,11 @@ def test_malformed_html_still_extracts():
     html = post(body=BODY.replace("</p>", "")) + "<div><span><b>unclosed"
     result = extract(html, "https://clinic.test/blog/knee/")
     assert isinstance(result, Article) and result.authors[0].credentials == ["PT", "DPT"]
+
+
+def test_language_is_detected_when_the_page_does_not_declare_it():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><h1>Knie</h1><p>"
+            + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht und braucht starke Muskeln. " * 20
+            + "</p></body></html>")
+    assert extract(html, "https://news.test/knie").language == "de"
+    assert extract(html.replace("<html>", '<html lang="en-US">'), "https://news.test/knie").language == "en"

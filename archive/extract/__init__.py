@@ -72,7 +72,7 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
         body_text=body.text,
         body_markdown=body.markdown,
         site_name=find_site_name(page),
-        language=find_language(page),
+        language=find_language(page, body.text),
         description=find_description(page),
         authors=authors,
         reviewers=reviewers,

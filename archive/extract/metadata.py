@@ -11,6 +11,7 @@ import warnings
 from datetime import datetime
 from typing import Any
 
+import py3langid
 from dateutil import parser as dateparser
 
 from archive.extract import vocab
@@ -76,9 +77,14 @@ def find_description(page: Page) -> str | None:
     return _clean(node.get("description")) or page.first_meta("description", "og:description")
 
 
-def find_language(page: Page) -> str | None:
+def find_language(page: Page, body_text: str | None = None) -> str | None:
+    """The declared language (html lang, og:locale, content-language), else detected from the body."""
     lang = page.tree.get("lang") or page.first_meta("og:locale", "content-language", "language")
-    return lang.replace("_", "-").split("-")[0].lower() if lang else None
+    if lang and lang.strip():
+        return lang.strip().replace("_", "-").split("-")[0].lower()
+    if body_text and len(body_text.split()) >= 20:
+        return py3langid.classify(body_text[:3000])[0]
+    return None
 
 
 def find_canonical(page: Page) -> str | None:
