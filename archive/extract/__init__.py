@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from archive.extract.bylines import find_people
-from archive.extract.classify import Evidence, classify
-from archive.extract.content import extract_body
+from archive.extract.classify import Evidence, classify, count_teasers
+from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published,
@@ -50,13 +50,31 @@ def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
 
 def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
     page = parse_page(html, url)
-    title = find_title(page)
-    body = extract_body(page)
-    container = body.container if body else None
+    found = find_body_container(page)
+    container = found[1] if found else None
+    # Everything that reads the page comes first: extract_body() may consume the tree.
     elsewhere = Elsewhere(page, container)
+    title = find_title(page)
     authors, reviewers = find_people(page, container, elsewhere)
     published = find_published(page, elsewhere)
-    evidence = Evidence(body_words=len(body.text.split()) if body else 0, body_container=container,
+    fields = dict(
+        url=url or find_canonical(page) or "",
+        canonical_url=find_canonical(page),
+        site_name=find_site_name(page),
+        description=find_description(page),
+        modified=find_modified(page, elsewhere),
+        reviewed=find_reviewed(page),
+        categories=find_categories(page, elsewhere),
+        tags=find_tags(page, elsewhere),
+        breadcrumbs=find_breadcrumbs(page),
+        image=find_image(page),
+        images=body_images(container, url),
+        ctas=find_ctas(page),
+        disclaimer=find_disclaimer(page),
+    )
+    teasers = count_teasers(page, container)
+    body = extract_body(page, found)
+    evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
                         has_date=published is not None, has_people=bool(authors))
     kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
@@ -64,31 +82,18 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None)
-    modified = find_modified(page, elsewhere)
     return Article(
-        url=url or find_canonical(page) or "",
-        canonical_url=find_canonical(page),
         title=title,
         body_text=body.text,
         body_markdown=body.markdown,
-        site_name=find_site_name(page),
         language=find_language(page, body.text),
-        description=find_description(page),
         authors=authors,
         reviewers=reviewers,
         published=published,
-        modified=modified,
-        reviewed=find_reviewed(page),
-        categories=find_categories(page, elsewhere),
-        tags=find_tags(page, elsewhere),
-        breadcrumbs=find_breadcrumbs(page),
-        image=find_image(page),
-        images=body_images(container, url),
         sections=render_sections(body.main),
         references=find_references(body.main),
         links=body_links(body.main, url),
-        ctas=find_ctas(page),
-        disclaimer=find_disclaimer(page),
         extractor_version=EXTRACTOR_VERSION,
         reason=reason,
+        **fields,
     )

@@ -7,7 +7,7 @@ from typing import Any
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
-from archive.extract.page import Page, selector, text_of
+from archive.extract.page import Page, text_of
 from archive.extract.regions import Elsewhere
 from archive.extract.people import looks_like_byline, merge_people, parse_byline
 from archive.records import Person
@@ -25,16 +25,14 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
-_BYLINES = ", ".join(vocab.BYLINE_SELECTORS)
-_META_BARS = ", ".join(vocab.BYLINE_CONTAINER_SELECTORS)
 
 
 def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
     """People in byline elements and meta bars of this post, in page order."""
-    meta_bars = set(selector(_META_BARS)(page.tree))
+    meta_bars = set(page.scan.by_purpose["meta_bar"])
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
-    for element in selector(f"{_BYLINES}, {_META_BARS}")(page.tree):
+    for element in page.scan.by_purpose["byline_or_meta_bar"]:
         if element in meta_bars:
             role = None  # dates and terms share the bar: only text after "By ..." names people
         else:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node
-from archive.extract.page import Page, jsonld_types, selector, text_of
+from archive.extract.page import Page, jsonld_types, text_of
 from archive.extract.regions import around_post
 
 MIN_ARTICLE_WORDS = 50
@@ -19,7 +19,7 @@ class Evidence:
     """What the other extraction steps found, which classification weighs."""
 
     body_words: int
-    body_container: object | None = None
+    teasers: tuple[int, int, bool] = (0, 0, False)  # from count_teasers(), before the tree is consumed
     has_date: bool = False
     has_people: bool = False
 
@@ -39,7 +39,7 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
-    teasers, teaser_words, platform = _teasers(page, evidence.body_container)
+    teasers, teaser_words, platform = evidence.teasers
     if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked):
         return "listing", f"{teasers} post teaser{'s' if teasers != 1 else ''} hold most of the text"
     if page.url and vocab.LISTING_URL.search(page.url) and not marked:
@@ -52,13 +52,13 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
 
 
-def _teasers(page: Page, body_container) -> tuple[int, int, bool]:
+def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
     """(teaser count, words in teasers, whether a platform teaser was seen), counting only
     teasers outside the post itself: not around the h1 or the body container."""
     wrappers = around_post(page, body_container)
     seen = []
     for css in vocab.PLATFORM_TEASER_SELECTORS + vocab.GENERIC_TEASER_SELECTORS:
-        found = [e for e in selector(css)(page.tree) if e not in wrappers and _is_teaser(e)]
+        found = [e for e in page.scan.by_selector.get(css, []) if e not in wrappers and _is_teaser(e)]
         if found:
             words = sum(len(text_of(e).split()) for e in found)
             seen.append((len(found), words, css in vocab.PLATFORM_TEASER_SELECTORS))

@@ -16,7 +16,7 @@ import trafilatura
 from lxml import etree
 
 from archive.extract import vocab
-from archive.extract.page import Page, selector, text_of
+from archive.extract.page import Page, text_of
 from archive.extract.people import looks_like_byline
 from archive.extract.render import render_markdown, render_text
 
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 MIN_BODY_WORDS = 60
 MAIN_SHARE = 0.6
+MAX_WIDGET_WORDS = 120
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
 WHOLE_PAGE_FAST = False
 # Any boilerplate name anywhere in a class or id: a fast superset test before tokenising.
@@ -47,21 +49,25 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     the first whose best element holds at least MAIN_SHARE of the largest candidate's
     paragraph words wins, so a teaser's .entry-content never beats the real post.
     """
-    candidates: list[tuple[str, lxml.html.HtmlElement, int]] = []
+    words_of: dict = {}
+    candidates = []
     for css in vocab.BODY_SELECTORS:
-        best = max(((e, _paragraph_words(e)) for e in selector(css)(page.tree)), key=lambda x: x[1],
-                   default=None)
+        scored = [(e, words_of.setdefault(e, _paragraph_words(e))) for e in page.scan.by_selector.get(css, [])]
+        best = max(scored, key=lambda pair: pair[1], default=None)
         if best and best[1] >= MIN_BODY_WORDS:
-            candidates.append((css, best[0], best[1]))
+            candidates.append((css, *best))
     if not candidates:
         return None
     largest = max(words for _, _, words in candidates)
     return next((css, e) for css, e, words in candidates if words >= MAIN_SHARE * largest)
 
 
-def extract_body(page: Page) -> Body | None:
-    """The post body as text and Markdown, or None when no content is found."""
-    found = find_body_container(page)
+def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) -> Body | None:
+    """The post body as text and Markdown, or None when no content is found.
+
+    found is find_body_container(page). Judging the whole page consumes page.tree (no copy
+    of a large tree): call this after every step that reads the page.
+    """
     if found:
         css, container = found
         main = _main_text(page, _focused_document(container), focused=True)
@@ -69,7 +75,7 @@ def extract_body(page: Page) -> Body | None:
         if words >= 0.3 * _paragraph_words(container):
             return Body(render_text(main), render_markdown(main), css, container, main)
         # trafilatura rejected most of the container: judge the whole page instead
-    main = _main_text(page, copy.deepcopy(page.tree), focused=False)
+    main = _main_text(page, page.tree, focused=False)
     if main is None:
         return None
     return Body(render_text(main), render_markdown(main), None, None, main)
@@ -105,31 +111,41 @@ def _paragraph_words(element) -> int:
     return sum(len(p.text_content().split()) for p in _PARAGRAPHS(element))
 
 
-def is_boilerplate(element) -> bool:
-    """Site chrome or promotion, by tag, role, data-hook, or a class/id token (see vocab)."""
+def boilerplate_reason(element) -> str | None:
+    """'tag', 'attribute' or 'name' when an element is site chrome or promotion, else None.
+
+    By tag (forms, scripts), by attribute (hidden, role=dialog, a data-hook), or by a class or
+    id token naming a widget ("share-bar", "author-box"; see vocab.BOILERPLATE_NAMES).
+    """
     if element.tag in vocab.BOILERPLATE_TAGS:
-        return True
+        return "tag"
     attrib = element.attrib
     if not attrib:
-        return False
+        return None
     if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return True
+        return "attribute"
     if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
-        return True
+        return "attribute"
     names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    if not _ANY_NAME.search(names):
-        return False
-    return any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
-               if not vocab.TAXONOMY_CLASS.match(name))
+    if _ANY_NAME.search(names) and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
+                                       if not vocab.TAXONOMY_CLASS.match(name)):
+        return "name"
+    return None
 
 
 def _drop_boilerplate(document) -> None:
     total = _paragraph_words(document) or 1
-    for element in [e for e in document.iter() if isinstance(e.tag, str) and is_boilerplate(e)]:
-        if element.tag in ("html", "body"):
+    for element in list(document.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
-        # a match on a wrapper of the post itself ("no-sidebar") must not take the post with it
-        if element.tag in {"script", "style"} or _paragraph_words(element) < total / 2:
+        reason = boilerplate_reason(element)
+        if reason is None or (reason == "name" and element.tag in _HEADINGS):
+            continue  # "TOC_TITLE" on a real heading names its table-of-contents entry
+        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
+        # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
+        # is a wrapper of the post, and trafilatura judges it instead.
+        limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
+        if words < limit:
             _remove(element)
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field

@@ -13,7 +13,6 @@ import charset_normalizer
 import lxml.html
 from extruct.jsonld import JsonLdExtractor
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,13 @@ class Page:
 
     def all_meta(self, name: str) -> list[str]:
         return self.meta.get(name.lower(), [])
+
+    @functools.cached_property
+    def scan(self):
+        """Elements per purpose and per vocab selector, found in one pass (see scan.py)."""
+        from archive.extract.scan import Scan
+
+        return Scan(self.tree)
 
 
 def decode_html(data: bytes) -> str:
@@ -148,12 +154,6 @@ def _meta_values(tree) -> dict[str, list[str]]:
         if key and content:
             values.setdefault(key.lower(), []).append(content)
     return values
-
-
-@functools.lru_cache(maxsize=None)
-def selector(css: str) -> CSSSelector:
-    """A compiled CSS selector; compiling is most of the cost of a one-off cssselect() call."""
-    return CSSSelector(css, translator="html")
 
 
 def jsonld_types(node: dict[str, Any]) -> set[str]:

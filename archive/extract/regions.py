@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from archive.extract import vocab
-from archive.extract.page import Page, selector
+from archive.extract.page import Page
 
 
 def around_post(page: Page, body_container=None) -> set:
@@ -29,7 +28,7 @@ class Elsewhere:
 
     def __init__(self, page: Page, body_container=None):
         wrappers = around_post(page, body_container)
-        self.regions = {r for r in selector(vocab.ELSEWHERE_SELECTOR)(page.tree) if r not in wrappers}
+        self.regions = {r for r in page.scan.by_purpose["elsewhere"] if r not in wrappers}
 
     def __contains__(self, element) -> bool:
         if not self.regions:

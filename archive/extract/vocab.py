@@ -59,11 +59,11 @@ BYLINE_CONTAINER_SELECTORS = [
 ]
 
 # Regions whose bylines and dates belong to other posts (teasers) or to the site, not this post.
-ELSEWHERE_SELECTOR = ", ".join([
+ELSEWHERE_SELECTORS = (
     "nav", "footer", "aside", "[class*=related]", "[class*=recent]", "[class*=sidebar]",
     ".widget", "[class*=widget-area]", "[data-hook=related-posts]", "[class*=BlogList]",
     "[class*=post-list]", "[class*=pagination]", "[class*=BlogItem-pagination]",
-])
+)
 
 # Containers of post teasers. One platform teaser on a page without article markup makes a
 # listing (an author page with one post); generic containers need two.

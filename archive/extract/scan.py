@@ -1,0 +1,99 @@
+"""One pass over a page that finds the elements every extraction step asks about.
+
+lxml evaluates CSS selectors as XPath, one full scan of the tree per selector; a page
+asked about forty selectors pays for forty scans. The selectors in vocab are all simple
+(a tag, a .class, an [attr=value] or an [attr*=part]), so one Python pass can answer
+all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import etree
+
+from archive.extract import vocab
+
+PURPOSES = {
+    "byline": vocab.BYLINE_SELECTORS,
+    "meta_bar": vocab.BYLINE_CONTAINER_SELECTORS,
+    "byline_or_meta_bar": vocab.BYLINE_SELECTORS + vocab.BYLINE_CONTAINER_SELECTORS,
+    "elsewhere": list(vocab.ELSEWHERE_SELECTORS),
+    "body": vocab.BODY_SELECTORS,
+    "teaser": vocab.PLATFORM_TEASER_SELECTORS + vocab.GENERIC_TEASER_SELECTORS,
+}
+_SIMPLE = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[\w-]+)|\[(?P<attr>[\w-]+)(?P<op>\*?=)(?P<value>[^\]]+)\])$")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    css: str
+    tag: str | None = None
+    cls: str | None = None
+    attr: str | None = None
+    contains: bool = False
+    value: str | None = None
+
+
+
+def _compile(css: str) -> _Matcher:
+    match = _SIMPLE.match(css)
+    if match is None:
+        raise ValueError(f"selector {css!r} is not simple enough for one-pass scanning")
+    return _Matcher(css=css, tag=match["tag"], cls=match["cls"], attr=match["attr"],
+                    contains=match["op"] == "*=", value=match["value"])
+
+
+_MATCHERS = {purpose: [_compile(css) for css in selectors] for purpose, selectors in PURPOSES.items()}
+_ALL = [m for ms in _MATCHERS.values() for m in ms]
+_PURPOSES_OF: dict[str, list[str]] = defaultdict(list)
+for _purpose, _matchers in _MATCHERS.items():
+    for _m in _matchers:
+        _PURPOSES_OF[_m.css].append(_purpose)
+# Matchers indexed by what they look at, so each element is tested only against its own.
+_BY_TAG: dict[str, list[_Matcher]] = defaultdict(list)
+_BY_TOKEN: dict[str, list[_Matcher]] = defaultdict(list)
+_BY_ATTR: dict[tuple[str, str], list[_Matcher]] = defaultdict(list)
+_CLASS_SUBSTRINGS: list[_Matcher] = []
+for _m in {m.css: m for m in _ALL}.values():
+    if _m.tag:
+        _BY_TAG[_m.tag].append(_m)
+    elif _m.cls:
+        _BY_TOKEN[_m.cls].append(_m)
+    elif _m.attr == "class" and _m.contains:
+        _CLASS_SUBSTRINGS.append(_m)
+    else:
+        _BY_ATTR[(_m.attr, _m.value)].append(_m)
+_WITH_ATTRS = etree.XPath("//*[" + " or ".join(f"@{a}='{v}'" for a, v in sorted(_BY_ATTR)) + "]")
+
+
+class Scan:
+    """Elements per purpose (in document order) and per selector, from one pass."""
+
+    def __init__(self, tree):
+        self.by_purpose: dict[str, list] = defaultdict(list)
+        self.by_selector: dict[str, list] = defaultdict(list)
+        with_attrs = set(_WITH_ATTRS(tree))
+        for element in tree.iter():
+            tag = element.tag
+            if tag.__class__ is not str:
+                continue
+            classes = element.get("class")
+            hits = list(_BY_TAG.get(tag, ()))
+            if classes:
+                for token in classes.split():
+                    if token in _BY_TOKEN:
+                        hits.extend(_BY_TOKEN[token])
+                hits.extend(m for m in _CLASS_SUBSTRINGS if m.value in classes)
+            if element in with_attrs:
+                hits.extend(m for (attr, value), ms in _BY_ATTR.items() if element.get(attr) == value for m in ms)
+            if not hits:
+                continue
+            purposes: set[str] = set()
+            for matcher in hits:
+                self.by_selector[matcher.css].append(element)
+                purposes.update(_PURPOSES_OF[matcher.css])
+            for purpose in purposes:
+                self.by_purpose[purpose].append(element)
