@@ -22,3 +22,20 @@ def test_every_cli_command_is_documented():
 def test_every_archive_setting_is_documented():
     names = [name for name in vars(settings) if name.startswith("ARCHIVE_")]
     assert names and [name for name in names if f"`{name}`" not in README] == []
+
+
+def test_every_table_and_column_has_a_datasette_description(tmp_path):
+    from archive.serve import load_metadata
+    from archive.store import open_archive
+
+    db = open_archive(tmp_path / "archive.db")
+    tables = load_metadata(tmp_path / "archive.db")["databases"]["archive"]["tables"]
+    missing = [
+        f"{table}.{column}" if column else table
+        for table in db.table_names()
+        if not table.startswith(("articles_fts", "_sqlite"))
+        for column in [None, *db[table].columns_dict]
+        if (column is None and not tables.get(table, {}).get("description"))
+        or (column and column not in tables.get(table, {}).get("columns", {}))
+    ]
+    assert missing == []
