@@ -71,6 +71,29 @@ def snippet_scores(results: Iterable[tuple[str, list[str], list[str]]]) -> dict[
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def golden_field_matches(result, golden: dict) -> dict[str, bool]:
+    """Which of a golden record's core fields an extraction result gets exactly right."""
+    article = getattr(result, "kind", None) == "article"
+
+    def people(found):
+        return [{"name": p.name, "credentials": p.credentials} for p in found]
+
+    return {
+        "kind": article,
+        "title": article and result.title == golden["title"],
+        "authors": article and people(result.authors) == golden["authors"],
+        "reviewers": article and people(result.reviewers) == golden["reviewers"],
+        "published": article and bool(result.published) and result.published.value[:10] == golden["published"],
+        "modified": article and (result.modified.value[:10] if result.modified else None) == golden["modified"],
+    }
+
+
+def golden_field_rates(samples, results) -> dict[str, float]:
+    """Share of samples where each core field is exactly as the golden record says."""
+    matches = [golden_field_matches(r, s.fields) for s, r in zip(samples, results)]
+    return {name: sum(m[name] for m in matches) / len(matches) for name in matches[0]} if matches else {}
+
+
 def bundled_samples(golden_dir: Path, repo_root: Path) -> Iterator[Sample]:
     """The bundled sample posts with their golden records and full body texts."""
     for path in sorted(golden_dir.glob("*/*.json")):

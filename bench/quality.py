@@ -20,7 +20,8 @@ from pathlib import Path
 import trafilatura
 
 from archive.evaluation import (
-    bundled_samples, shingle_match, shingle_scores, snippet_scores, trafilatura_eval_samples,
+    bundled_samples, golden_field_rates, shingle_match, shingle_scores, snippet_scores,
+    trafilatura_eval_samples,
 )
 from archive.extract import extract
 from archive.records import Article
@@ -57,25 +58,6 @@ def _norm(text) -> str:
     return " ".join(str(text or "").casefold().split())
 
 
-def golden_field_rates(samples, results) -> dict[str, float]:
-    """Share of bundled posts where each field is exactly as the golden record says."""
-    checks = {
-        "kind": lambda r, g: isinstance(r, Article),
-        "title": lambda r, g: r.title == g["title"],
-        "authors": lambda r, g: [(p.name, p.credentials) for p in r.authors]
-        == [(p["name"], p["credentials"]) for p in g["authors"]],
-        "reviewers": lambda r, g: [(p.name, p.credentials) for p in r.reviewers]
-        == [(p["name"], p["credentials"]) for p in g["reviewers"]],
-        "published": lambda r, g: bool(r.published) and r.published.value[:10] == g["published"],
-        "modified": lambda r, g: (r.modified.value[:10] if r.modified else None) == g["modified"],
-    }
-    rates = {}
-    for name, check in checks.items():
-        ok = [isinstance(r, Article) and check(r, s.fields) for s, r in zip(samples, results)]
-        rates[name] = sum(ok) / len(ok)
-    return rates
-
-
 def eval_field_rates(samples, results) -> dict[str, float]:
     """Share of annotated pages whose title, author and date we match (normalised)."""
     rates = {}
@@ -86,7 +68,7 @@ def eval_field_rates(samples, results) -> dict[str, float]:
     ):
         pairs = [(s.fields[field_name], r) for s, r in zip(samples, results) if field_name in s.fields]
         hits = sum(1 for expected, r in pairs if isinstance(r, Article) and _norm(ours(r)) == _norm(expected))
-        rates[field_name] = hits / len(pairs) if pairs else 0.0
+        rates[field_name] = hits / len(pairs) if pairs else None
     return rates
 
 
@@ -96,7 +78,7 @@ def trafilatura_field_rates(samples) -> dict[str, float]:
     for field_name in ("title", "author", "date"):
         pairs = [(s.fields[field_name], m) for s, m in zip(samples, metadata) if field_name in s.fields]
         hits = sum(1 for expected, m in pairs if m is not None and _norm(getattr(m, field_name)) == _norm(expected))
-        rates[field_name] = hits / len(pairs) if pairs else 0.0
+        rates[field_name] = hits / len(pairs) if pairs else None
     return rates
 
 
@@ -128,7 +110,8 @@ def print_report(report: dict) -> None:
         print(f"{name:24}" + "".join(f"{row[c]:>19.3f}" if c != "pages_per_s" else f"{row[c]:>19.1f}"
                                      for c in columns))
     for name, rates in report["fields"].items():
-        print(f"fields, {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in rates.items()))
+        print(f"fields, {name}: " + ", ".join(f"{k} {v:.3f}" if v is not None else f"{k} n/a (not annotated)"
+                                              for k, v in rates.items()))
 
 
 def main() -> None:
