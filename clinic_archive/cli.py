@@ -42,7 +42,7 @@ def crawl(sites_path, db_path, overrides):
     try:
         load_sites(sites_path)
     except SitesConfigError as err:
-        raise click.ClickException(f"{err}\nHint: see sites.example.toml for every option.")
+        raise click.ClickException(f"{err}\nHint: see sites.example.toml for every option.") from None
     settings = {}
     for item in overrides:
         name, sep, value = item.partition("=")
@@ -132,7 +132,7 @@ def demo(db_path, no_serve, port):
     try:
         result = build_demo_archive(db_path)
     except NotADemoArchive as err:
-        raise click.ClickException(str(err))
+        raise click.ClickException(str(err)) from None
     _print_counts(result["articles"], result["run"])
     if no_serve:
         return

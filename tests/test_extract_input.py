@@ -121,3 +121,13 @@ def test_language_is_detected_when_the_page_does_not_declare_it():
             + "</p></body></html>")
     assert extract(html, "https://news.test/knie").language == "de"
     assert extract(html.replace("<html>", '<html lang="en-US">'), "https://news.test/knie").language == "en"
+
+
+def test_visible_published_and_updated_dates_are_told_apart_by_their_labels():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>Knee</h1>"
+            "<p class='post-meta'>Posted <time datetime='2024-01-02'>Jan 2</time> · Updated: "
+            "<time datetime='2024-03-04'>Mar 4</time></p>"
+            "<div class='entry-content'>" + BODY + "</div></article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee/")
+    assert (result.published.value, result.published.source) == ("2024-01-02", "visible")
+    assert (result.modified.value, result.modified.source) == ("2024-03-04", "visible")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page, text_of
 from archive.extract.regions import Elsewhere

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-import logging
 from dataclasses import dataclass
 
 import lxml.html
@@ -20,14 +19,11 @@ from archive.extract.page import Page, text_of
 from archive.extract.people import looks_like_byline
 from archive.extract.render import render_markdown, render_text
 
-log = logging.getLogger(__name__)
-
 MIN_BODY_WORDS = 60
 MAIN_SHARE = 0.6
 MAX_WIDGET_WORDS = 120
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
-WHOLE_PAGE_FAST = False
 # Any boilerplate name anywhere in a class or id: a fast superset test before tokenising.
 _ANY_NAME = re.compile("|".join(re.escape(n) for n in vocab.BOILERPLATE_NAMES), re.IGNORECASE)
 _PARAGRAPHS = etree.XPath(".//p | .//li | .//td | .//blockquote | .//h2 | .//h3 | .//pre")
@@ -49,10 +45,9 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     the first whose best element holds at least MAIN_SHARE of the largest candidate's
     paragraph words wins, so a teaser's .entry-content never beats the real post.
     """
-    words_of: dict = {}
     candidates = []
     for css in vocab.BODY_SELECTORS:
-        scored = [(e, words_of.setdefault(e, _paragraph_words(e))) for e in page.scan.by_selector.get(css, [])]
+        scored = [(e, _paragraph_words(e)) for e in page.scan.by_selector.get(css, [])]
         best = max(scored, key=lambda pair: pair[1], default=None)
         if best and best[1] >= MIN_BODY_WORDS:
             candidates.append((css, *best))
@@ -93,7 +88,7 @@ def _main_text(page: Page, document, focused: bool):
     record = trafilatura.bare_extraction(
         document,
         url=page.url,
-        fast=focused or WHOLE_PAGE_FAST,  # inside a platform container the fallbacks add nothing
+        fast=focused,  # inside a platform container the fallback extractors add nothing
         favor_recall=focused,
         include_formatting=True,
         include_links=True,

@@ -133,18 +133,14 @@ def find_reviewed(page: Page) -> DateValue | None:
 
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
-    labels = vocab.MODIFIED_LABELS
     for element in page.tree.xpath("//time | //*[contains(@class,'date')] | //*[contains(@class,'meta')]"):
         if element in other_posts or element.tag in ("html", "body"):
             continue
         label_text = text_of(element)
         if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
             continue
-        parent = element.getparent()
-        context = text_of(parent) if parent is not None and len(label_text) < 40 else label_text
-        is_modified = bool(labels.search(context) and labels.search(label_text or context))
-        if element.tag == "time":
-            is_modified = bool(labels.search(label_text)) or "updated" in (element.get("class") or "")
+        is_modified = bool(vocab.MODIFIED_LABELS.search(f"{_label_before(element)} {label_text}")
+                           or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
         if is_modified != modified:
             continue
         value = _dated(element.get("datetime"), "visible") if element.tag == "time" else None
@@ -154,6 +150,15 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         if value:
             return value
     return None
+
+
+def _label_before(element) -> str:
+    """The words just before a date element: "Updated:" in <p>Posted <time/> · Updated: <time/></p>."""
+    previous = element.getprevious()
+    if previous is not None:
+        return f"{text_of(previous)} {previous.tail or ''}"[-40:]
+    parent = element.getparent()
+    return (parent.text or "")[-40:] if parent is not None else ""
 
 
 def _url_date(url: str | None) -> DateValue | None:

@@ -124,7 +124,6 @@ NOT_NAMES = {
 
 # Visible date labels.
 MODIFIED_LABELS = re.compile(r"\b(updated|modified|last reviewed|revised)\b", re.IGNORECASE)
-PUBLISHED_LABELS = re.compile(r"\b(published|posted|written)\b", re.IGNORECASE)
 
 # Links to a post's own categories and tags, on any CMS.
 CATEGORY_HREF = re.compile(r"/(?:category|categories|topics?|section)/|[?&]category=", re.IGNORECASE)
