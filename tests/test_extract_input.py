@@ -131,3 +131,11 @@ def test_visible_published_and_updated_dates_are_told_apart_by_their_labels():
     result = extract(html, "https://clinic.test/blog/knee/")
     assert (result.published.value, result.published.source) == ("2024-01-02", "visible")
     assert (result.modified.value, result.modified.source) == ("2024-03-04", "visible")
+
+
+def test_comment_before_a_date_does_not_break_extraction():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>Knee</h1>"
+            "<p class='post-meta'><!-- date --> Updated: <time datetime='2024-03-04'>Mar 4</time></p>"
+            "<div class='entry-content'>" + BODY + "</div></article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee/")
+    assert isinstance(result, Article) and result.modified.value == "2024-03-04"

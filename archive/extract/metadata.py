@@ -156,7 +156,8 @@ def _label_before(element) -> str:
     """The words just before a date element: "Updated:" in <p>Posted <time/> · Updated: <time/></p>."""
     previous = element.getprevious()
     if previous is not None:
-        return f"{text_of(previous)} {previous.tail or ''}"[-40:]
+        own_text = text_of(previous) if isinstance(previous.tag, str) else ""  # comments have no text_content
+        return f"{own_text} {previous.tail or ''}"[-40:]
     parent = element.getparent()
     return (parent.text or "")[-40:] if parent is not None else ""
 
