@@ -127,6 +127,7 @@ class Article:
     extractor_version: str = ""
     kind: str = "article"
     reason: str = ""
+    extraction_errors: list[str] = field(default_factory=list)  # "field: error" for fields left empty by a bug
 
     @property
     def word_count(self) -> int:

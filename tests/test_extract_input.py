@@ -1,5 +1,6 @@
 """Bad input ends in an Article or a NotArticle with a reason: no exception escapes extract()."""
 
+import sys
 import time
 from pathlib import Path
 
@@ -139,3 +140,16 @@ def test_comment_before_a_date_does_not_break_extraction():
             "<div class='entry-content'>" + BODY + "</div></article></body></html>")
     result = extract(html, "https://clinic.test/blog/knee/")
     assert isinstance(result, Article) and result.modified.value == "2024-03-04"
+
+
+def test_a_failing_field_step_costs_that_field_not_the_record(monkeypatch):
+    # Fault injection: the safety net only shows when a step has a bug, and we fix those we find.
+    def broken_step(*args):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(sys.modules["archive.extract"], "find_references", broken_step)
+    html = SAMPLE_POST.read_bytes()
+    result = extract(html, "https://harbor-physio.test/blog/dry-needling-what-to-expect/")
+    assert isinstance(result, Article) and result.title and len(result.body_text.split()) > 100
+    assert result.authors and result.references == []
+    assert result.extraction_errors == ["references: KeyError: 'surprise'"]

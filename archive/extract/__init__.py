@@ -18,13 +18,12 @@ from archive.extract.metadata import (
 )
 from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references
-from archive.extract.render import render_sections
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
@@ -55,24 +54,25 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
     # Everything that reads the page comes first: extract_body() may consume the tree.
     elsewhere = Elsewhere(page, container)
     title = find_title(page)
-    authors, reviewers = find_people(page, container, elsewhere)
-    published = find_published(page, elsewhere)
+    steps = _Steps(url)
+    authors, reviewers = steps.run("people", ([], []), find_people, page, container, elsewhere)
+    published = steps.run("published", None, find_published, page, elsewhere)
     fields = dict(
         url=url or find_canonical(page) or "",
-        canonical_url=find_canonical(page),
-        site_name=find_site_name(page),
-        description=find_description(page),
-        modified=find_modified(page, elsewhere),
-        reviewed=find_reviewed(page),
-        categories=find_categories(page, elsewhere),
-        tags=find_tags(page, elsewhere),
-        breadcrumbs=find_breadcrumbs(page),
-        image=find_image(page),
-        images=body_images(container, url),
-        ctas=find_ctas(page),
-        disclaimer=find_disclaimer(page),
+        canonical_url=steps.run("canonical_url", None, find_canonical, page),
+        site_name=steps.run("site_name", None, find_site_name, page),
+        description=steps.run("description", None, find_description, page),
+        modified=steps.run("modified", None, find_modified, page, elsewhere),
+        reviewed=steps.run("reviewed", None, find_reviewed, page),
+        categories=steps.run("categories", [], find_categories, page, elsewhere),
+        tags=steps.run("tags", [], find_tags, page, elsewhere),
+        breadcrumbs=steps.run("breadcrumbs", [], find_breadcrumbs, page),
+        image=steps.run("image", None, find_image, page),
+        images=steps.run("images", [], body_images, container, page.base_url),
+        ctas=steps.run("ctas", [], find_ctas, page),
+        disclaimer=steps.run("disclaimer", None, find_disclaimer, page),
     )
-    teasers = count_teasers(page, container)
+    teasers = steps.run("teasers", 0, count_teasers, page, container)
     body = extract_body(page, found)
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
                         has_date=published is not None, has_people=bool(authors))
@@ -86,14 +86,34 @@ def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
         title=title,
         body_text=body.text,
         body_markdown=body.markdown,
-        language=find_language(page, body.text),
+        language=steps.run("language", None, find_language, page, body.text),
         authors=authors,
         reviewers=reviewers,
         published=published,
-        sections=render_sections(body.main),
-        references=find_references(body.main),
-        links=body_links(body.main, url),
+        sections=body.sections,
+        references=steps.run("references", [], find_references, body.main),
+        links=steps.run("links", [], body_links, body.main, url),
         extractor_version=EXTRACTOR_VERSION,
         reason=reason,
+        extraction_errors=steps.errors,
         **fields,
     )
+
+
+class _Steps:
+    """Runs the steps that find one optional field each. A bug in one costs that field, not
+    the record: the field keeps its empty default and the error is recorded with the article."""
+
+    def __init__(self, url: str | None):
+        self.url = url
+        self.errors: list[str] = []
+
+    def run(self, name: str, default, step, *args):
+        try:
+            return step(*args)
+        except RecursionError:
+            raise  # the whole page is too deep: extract() reports it as unreadable
+        except Exception as err:
+            log.exception("extracting %s failed for %s", name, self.url)
+            self.errors.append(f"{name}: {type(err).__name__}: {err}")
+            return default

@@ -7,8 +7,10 @@ trafilatura decides what is content; our rules narrow the page to the post body 
 from __future__ import annotations
 
 import copy
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.html
 import trafilatura
@@ -17,15 +19,14 @@ from lxml import etree
 from archive.extract import vocab
 from archive.extract.page import Page, text_of
 from archive.extract.people import looks_like_byline
-from archive.extract.render import render_markdown, render_text
+from archive.extract.render import render_markdown, render_sections, render_text
+from archive.records import Section
 
 MIN_BODY_WORDS = 60
 MAIN_SHARE = 0.6
 MAX_WIDGET_WORDS = 120
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
-# Any boilerplate name anywhere in a class or id: a fast superset test before tokenising.
-_ANY_NAME = re.compile("|".join(re.escape(n) for n in vocab.BOILERPLATE_NAMES), re.IGNORECASE)
 _PARAGRAPHS = etree.XPath(".//p | .//li | .//td | .//blockquote | .//h2 | .//h3 | .//pre")
 
 
@@ -36,6 +37,12 @@ class Body:
     selector: str | None  # the selector that found the body container, None for the whole page
     container: lxml.html.HtmlElement | None  # that container, in the page's tree
     main: etree._Element | None = None  # trafilatura's body element (p, head, list, table ...)
+    sections: list[Section] = field(default_factory=list)
+
+
+def _body(main, selector: str | None, container) -> Body:
+    sections = render_sections(main)
+    return Body(render_text(sections), render_markdown(main), selector, container, main, sections)
 
 
 def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
@@ -68,12 +75,12 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
         main = _main_text(page, _focused_document(container), focused=True)
         words = len(" ".join(main.itertext()).split()) if main is not None else 0
         if words >= 0.3 * _paragraph_words(container):
-            return Body(render_text(main), render_markdown(main), css, container, main)
+            return _body(main, css, container)
         # trafilatura rejected most of the container: judge the whole page instead
     main = _main_text(page, page.tree, focused=False)
     if main is None:
         return None
-    return Body(render_text(main), render_markdown(main), None, None, main)
+    return _body(main, None, None)
 
 
 def _focused_document(container):
@@ -87,7 +94,7 @@ def _main_text(page: Page, document, focused: bool):
     _drop_boilerplate(document)
     record = trafilatura.bare_extraction(
         document,
-        url=page.url,
+        url=None,  # we resolve the body's links below: courlan would resolve every link on the page
         fast=focused,  # inside a platform container the fallback extractors add nothing
         favor_recall=focused,
         include_formatting=True,
@@ -99,7 +106,15 @@ def _main_text(page: Page, document, focused: bool):
         deduplicate=False,
     )
     main = getattr(record, "body", None)
-    return main if main is not None and len(main) else None
+    if main is None or not len(main):
+        return None
+    for ref in main.iter("ref"):
+        if ref.get("target") and page.base_url:
+            try:
+                ref.set("target", urljoin(page.base_url, ref.get("target")))
+            except ValueError:  # a malformed href ("http://[x") stays as written
+                pass
+    return main
 
 
 def _paragraph_words(element) -> int:
@@ -122,26 +137,36 @@ def boilerplate_reason(element) -> str | None:
     if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
         return "attribute"
     names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    if _ANY_NAME.search(names) and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
-                                       if not vocab.TAXONOMY_CLASS.match(name)):
-        return "name"
-    return None
+    return "name" if _names_boilerplate(names) else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_boilerplate(names: str) -> bool:
+    """Whether a class-and-id string names a widget; pages repeat these strings, hence the cache."""
+    lowered = names.lower()
+    # Substring tests in C first: one regex alternation over long utility-class strings is slow.
+    return any(name in lowered for name in vocab.BOILERPLATE_NAMES) and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
+                                                 if not vocab.TAXONOMY_CLASS.match(name))
 
 
 def _drop_boilerplate(document) -> None:
     total = _paragraph_words(document) or 1
-    for element in list(document.iter()):
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+    pending = list(reversed(document))  # a stack, so document order without entering removed widgets
+    while pending:
+        element = pending.pop()
+        if not isinstance(element.tag, str):
             continue
-        reason = boilerplate_reason(element)
-        if reason is None or (reason == "name" and element.tag in _HEADINGS):
-            continue  # "TOC_TITLE" on a real heading names its table-of-contents entry
-        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
-        # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
-        # is a wrapper of the post, and trafilatura judges it instead.
-        limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
-        if words < limit:
-            _remove(element)
+        reason = boilerplate_reason(element) if element.tag != "body" else None
+        if reason is not None and not (reason == "name" and element.tag in _HEADINGS):
+            # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay.
+            words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
+            # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
+            # is a wrapper of the post, and trafilatura judges it instead.
+            limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
+            if words < limit:
+                _remove(element)
+                continue
+        pending.extend(reversed(element))
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field
     for link in document.iter("a"):

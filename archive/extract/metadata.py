@@ -121,6 +121,8 @@ def find_reviewed(page: Page) -> DateValue | None:
         value = _dated(node.get("lastReviewed"), "json-ld")
         if value:
             return value
+    if "eviewed o" not in page.text and "eviewed i" not in page.text:
+        return None
     for element in page.tree.xpath("//*[self::p or self::span or self::div or self::li]"
                                    "[contains(., 'eviewed on') or contains(., 'eviewed in')]"):
         text = text_of(element)
@@ -133,7 +135,9 @@ def find_reviewed(page: Page) -> DateValue | None:
 
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
-    for element in page.tree.xpath("//time | //*[contains(@class,'date')] | //*[contains(@class,'meta')]"):
+    for element in page.elements:
+        if element.tag != "time" and not _DATE_OR_META_CLASS.search(element.get("class") or ""):
+            continue
         if element in other_posts or element.tag in ("html", "body"):
             continue
         label_text = text_of(element)
@@ -150,6 +154,9 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         if value:
             return value
     return None
+
+
+_DATE_OR_META_CLASS = re.compile("date|meta")
 
 
 def _label_before(element) -> str:

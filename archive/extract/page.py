@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import charset_normalizer
 import lxml.html
@@ -24,6 +25,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BLOAT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<(style|svg)\b[^>]*>.*?</\1\s*>"
                     r"|data:[\w/+.-]+;base64,[\w+/=]+", re.IGNORECASE | re.DOTALL)
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _LATIN_LOOKALIKES = {"cp1250", "iso8859_2", "latin_1", "iso8859_15", "iso8859_9", "cp1254", "cp1257",
                      "iso8859_13", "mac_roman", "cp437", "cp850", "cp1252", "iso8859_10", "mac_latin2"}
@@ -46,6 +48,9 @@ class Page:
     tree: lxml.html.HtmlElement
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, list[str]] = field(default_factory=dict)
+    # Holding every element's Python proxy makes each later pass over the tree reuse it:
+    # lxml.html otherwise rebuilds proxies, through a Python class lookup, on every pass.
+    elements: list = field(default_factory=list, repr=False)
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -58,11 +63,38 @@ class Page:
         return self.meta.get(name.lower(), [])
 
     @functools.cached_property
+    def base_url(self) -> str | None:
+        """What relative links on the page resolve against: its <base href>, else its URL."""
+        for base in self.tree.iter("base"):
+            href = (base.get("href") or "").strip()
+            if href:
+                try:
+                    return urljoin(self.url or "", href)
+                except ValueError:
+                    break
+        return self.url
+
+    @functools.cached_property
+    def text(self) -> str:
+        """All text on the page, read once: a cheap test before a costly search for a phrase."""
+        return self.tree.text_content()
+
+    @functools.cached_property
+    def named(self) -> list[tuple[Any, str]]:
+        """(element, "its class and id") for every element that has either, in document order."""
+        named = []
+        for element in self.elements:
+            attrib = element.attrib
+            if "class" in attrib or "id" in attrib:
+                named.append((element, f"{attrib.get('class', '')} {attrib.get('id', '')}"))
+        return named
+
+    @functools.cached_property
     def scan(self):
         """Elements per purpose and per vocab selector, found in one pass (see scan.py)."""
         from archive.extract.scan import Scan
 
-        return Scan(self.tree)
+        return Scan(self.elements)
 
 
 def decode_html(data: bytes) -> str:
@@ -79,7 +111,7 @@ def decode_html(data: bytes) -> str:
     for signature, what in _SIGNATURES.items():
         if head.startswith(signature):
             raise UnparseablePage(f"not HTML: the body is {what}")
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.1:
         raise UnparseablePage(f"not HTML: {controls} control bytes in the first {len(head)}")
     for encoding in ("utf-8", _declared_charset(head)):
@@ -123,7 +155,7 @@ def parse_page(html: bytes | str, url: str | None = None) -> Page:
         tree = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError) as err:
         raise UnparseablePage(f"HTML could not be parsed: {err}") from err
-    return Page(url=url, tree=tree, jsonld=_jsonld_nodes(tree), meta=_meta_values(tree))
+    return Page(url=url, tree=tree, jsonld=_jsonld_nodes(tree), meta=_meta_values(tree), elements=list(tree.iter()))
 
 
 def _jsonld_nodes(tree) -> list[dict[str, Any]]:

@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from archive.extract import vocab
 from archive.extract.page import Page, text_of
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5"}
 _COOKIE = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
-# C-level prefilters (supersets); the Python checks below decide.
-_CTA_CANDIDATES = etree.XPath(
-    "//*[contains(@class, 'cta') or contains(@class, 'CTA') or contains(@id, 'cta')"
-    " or contains(@class, 'call-to-action') or contains(@class, 'Cta') or @data-layout-label]")
-_DISCLAIMER_CANDIDATES = etree.XPath(
-    "//*[contains(@class, 'isclaimer') or contains(@id, 'isclaimer')]"
-    " | //p[contains(., 'isclaimer') or contains(., 'informational purposes')]")
+# Supersets of what _is_cta and find_disclaimer accept, tested on each element's class and id.
+_CTA_HINT = re.compile(r"cta|CTA|Cta|call-to-action")
+_DISCLAIMER_PHRASES = ("isclaimer", "informational purposes")
 
 
 def find_ctas(page: Page) -> list[str]:
     """Headline and button texts of each call-to-action block, in page order."""
     texts: list[str] = []
-    for block in _outermost(e for e in _CTA_CANDIDATES(page.tree) if _is_cta(e)):
+    candidates = (e for e, names in page.named if _CTA_HINT.search(names) or e.get("data-layout-label"))
+    for block in _outermost(e for e in candidates if _is_cta(e)):
         for element in block.iter():
             if not isinstance(element.tag, str):
                 continue
@@ -36,7 +31,7 @@ def find_ctas(page: Page) -> list[str]:
 
 def find_disclaimer(page: Page) -> str | None:
     """The medical disclaimer shown with the post: a block named so, or text that reads as one."""
-    for element in _DISCLAIMER_CANDIDATES(page.tree):
+    for element in _disclaimer_candidates(page):
         if element.tag in ("html", "body", "script", "style"):
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
@@ -45,6 +40,15 @@ def find_disclaimer(page: Page) -> str | None:
             if 5 <= len(text.split()) <= 250:
                 return text
     return None
+
+
+def _disclaimer_candidates(page: Page):
+    """Elements named a disclaimer, and paragraphs that mention one, in document order."""
+    if not any(phrase in page.text for phrase in _DISCLAIMER_PHRASES):  # most pages: no text search
+        return [e for e, names in page.named if "isclaimer" in names]
+    return [e for e in page.elements
+            if "isclaimer" in f"{e.get('class', '')} {e.get('id', '')}"
+            or (e.tag == "p" and any(phrase in e.text_content() for phrase in _DISCLAIMER_PHRASES))]
 
 
 def _is_cta(element) -> bool:

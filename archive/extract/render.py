@@ -21,9 +21,9 @@ def render_markdown(main) -> str:
     return _join(_block(element, markdown=True) for element in main)
 
 
-def render_text(main) -> str:
-    """Plain text for the body: one block per paragraph, list items keep their numbers."""
-    return _join(_block(element, markdown=False) for element in main)
+def render_text(sections: list[Section]) -> str:
+    """Plain text for the body, from its sections: one block per paragraph, list items keep their numbers."""
+    return _join(part for section in sections for part in (section.heading, section.text))
 
 
 def render_sections(main) -> list[Section]:

@@ -12,8 +12,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lxml import etree
-
 from archive.extract import vocab
 
 PURPOSES = {
@@ -66,34 +64,42 @@ for _m in {m.css: m for m in _ALL}.values():
         _CLASS_SUBSTRINGS.append(_m)
     else:
         _BY_ATTR[(_m.attr, _m.value)].append(_m)
-_WITH_ATTRS = etree.XPath("//*[" + " or ".join(f"@{a}='{v}'" for a, v in sorted(_BY_ATTR)) + "]")
+_ATTRS = sorted({attr for attr, _ in _BY_ATTR})
+# One C-level test before the per-matcher substring loop, which most classes never need.
+_ANY_CLASS_SUBSTRING = re.compile("|".join(re.escape(m.value) for m in _CLASS_SUBSTRINGS))
 
 
 class Scan:
     """Elements per purpose (in document order) and per selector, from one pass."""
 
-    def __init__(self, tree):
+    def __init__(self, elements):
         self.by_purpose: dict[str, list] = defaultdict(list)
         self.by_selector: dict[str, list] = defaultdict(list)
-        with_attrs = set(_WITH_ATTRS(tree))
-        for element in tree.iter():
+        for element in elements:
             tag = element.tag
             if tag.__class__ is not str:
                 continue
-            classes = element.get("class")
-            hits = list(_BY_TAG.get(tag, ()))
-            if classes:
-                for token in classes.split():
-                    if token in _BY_TOKEN:
-                        hits.extend(_BY_TOKEN[token])
-                hits.extend(m for m in _CLASS_SUBSTRINGS if m.value in classes)
-            if element in with_attrs:
-                hits.extend(m for (attr, value), ms in _BY_ATTR.items() if element.get(attr) == value for m in ms)
-            if not hits:
-                continue
-            purposes: set[str] = set()
-            for matcher in hits:
-                self.by_selector[matcher.css].append(element)
-                purposes.update(_PURPOSES_OF[matcher.css])
-            for purpose in purposes:
-                self.by_purpose[purpose].append(element)
+            hits = _BY_TAG.get(tag, [])
+            attrib = element.attrib
+            if attrib:
+                classes = attrib.get("class")
+                if classes:
+                    found = [m for token in classes.split() for m in _BY_TOKEN.get(token, ())]
+                    if _ANY_CLASS_SUBSTRING.search(classes):
+                        found += [m for m in _CLASS_SUBSTRINGS if m.value in classes]
+                    if found:
+                        hits = hits + found
+                for attr in _ATTRS:
+                    value = attrib.get(attr)
+                    if value is not None and (attr, value) in _BY_ATTR:
+                        hits = hits + _BY_ATTR[(attr, value)]
+            if hits:
+                self._add(element, hits)
+
+    def _add(self, element, hits) -> None:
+        purposes: set[str] = set()
+        for matcher in hits:
+            self.by_selector[matcher.css].append(element)
+            purposes.update(_PURPOSES_OF[matcher.css])
+        for purpose in purposes:
+            self.by_purpose[purpose].append(element)

@@ -33,7 +33,7 @@ def find_breadcrumbs(page: Page) -> list[str]:
             items.sort(key=lambda i: i.get("position", 0) if isinstance(i.get("position"), int) else 0)
             names = [_name(i) for i in items]
             return [n for n in names if n]
-    for trail in page.tree.xpath("//*[contains(@class, 'breadcrumb')]"):
+    for trail in (e for e, names in page.named if "breadcrumb" in names and "breadcrumb" in e.get("class", "")):
         names = [text_of(a) for a in trail.iter("a", "span") if not len(a) and text_of(a)]
         names = [n for n in names if n not in {"/", ">", "»", "›", "|"}]
         if names:

@@ -74,6 +74,12 @@ def m002_article_fields(db: sqlite_utils.Database) -> None:
     db["links"].create_index(["kind"])
 
 
+@migrations()
+def m003_extraction_errors(db: sqlite_utils.Database) -> None:
+    """Extractor 0.3 keeps a record when one field's step fails, and says which field and why."""
+    db["articles"].add_column("extraction_errors", str)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -79,6 +79,7 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
         "reviewed": article.reviewed.value if article.reviewed else None,
         "reviewed_source": article.reviewed.source if article.reviewed else None,
         "image": article.image, "disclaimer": article.disclaimer, "ctas": json.dumps(article.ctas),
+        "extraction_errors": json.dumps(article.extraction_errors),
         "word_count": article.word_count, "content_hash": article.content_hash,
         "extractor_version": article.extractor_version, "capture_id": capture_id,
         "capture_sha256": capture_sha256, "first_seen": previous[1] if previous else now,
