@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 
 from archive.extract import extract
-from archive.records import Article, Capture
-from archive.store import CaptureStore, captures_path, open_archive, record_url, save_article
+from archive.records import Article, Capture, NotModified
+from archive.store import (
+    CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_url, save_article,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,31 +22,54 @@ class Archive:
     'new'
     """
 
-    def __init__(self, db, captures: CaptureStore):
+    def __init__(self, db, captures: CaptureStore, recheck: Recheck | None = None):
         self.db = db
         self.captures = captures
+        self.recheck = recheck or Recheck()
+        self.selectors: dict[str, dict[str, str]] = {}  # per site: CSS overrides for extract()
 
     @classmethod
-    def open(cls, path: str | Path) -> "Archive":
-        return cls(open_archive(path), CaptureStore(captures_path(path)))
+    def open(cls, path: str | Path, recheck: Recheck | None = None) -> "Archive":
+        return cls(open_archive(path), CaptureStore(captures_path(path)), recheck)
 
     def ingest(self, capture: Capture) -> str:
-        """Store the capture, extract it and record the outcome.
+        """Store the capture, extract it and record the outcome, with the links it leads to.
 
         Returns 'new', 'changed' or 'unchanged' for articles, else the page kind
         ('listing', 'other'; unreadable pages are 'other' with the reason recorded).
+        The same bytes as the last capture of the URL are 'unchanged' without a new capture.
         """
+        url = capture.final_url
+        known = self.db.execute("select content_sha256, kind from urls where url = ?", [url]).fetchone()
+        if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone"):
+            with self.db.atomic():
+                self._checked(capture, unchanged=True)
+            return "unchanged"
         capture_id = self.captures.save(capture)
-        result = extract(capture.body, capture.final_url)
+        result = extract(capture.body, url, self.selectors.get(capture.site))
         with self.db.atomic():
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, capture.site, capture_id,
                                                    capture.sha256, capture.run_id)
             else:
                 identifier, outcome = None, result.kind
-            record_url(self.db, capture.final_url, capture.site, capture.status, result, None,
+            record_url(self.db, url, capture.site, capture.status, result, None,
                        capture_id, identifier, capture.run_id)
+            self._checked(capture, unchanged=outcome == "unchanged")
         return outcome
+
+    def not_modified(self, item: NotModified) -> None:
+        """A 304: the page is as stored; only its check times move."""
+        with self.db.atomic():
+            record_check(self.db, item.url, item.site, unchanged=True, headers=item.headers, sha256=None,
+                         recheck=self.recheck)
+
+    def _checked(self, capture: Capture, unchanged: bool) -> None:
+        record_check(self.db, capture.final_url, capture.site, unchanged=unchanged, headers=capture.headers,
+                     sha256=capture.sha256, recheck=self.recheck, requested_url=capture.url,
+                     run_id=capture.run_id)
+        if capture.discovered:
+            add_pending(self.db, capture.site, list(capture.discovered), capture.depth + 1, capture.run_id)
 
     def close(self) -> None:
         self.captures.close()

@@ -19,6 +19,8 @@ class Capture:
     fetched_at: str
     site: str
     run_id: int | None = None
+    depth: int = 0  # link hops from a start URL, sitemap or feed
+    discovered: tuple[str, ...] = ()  # pages it links to that the crawl will fetch, kept for resuming
 
     @property
     def sha256(self) -> str:
@@ -26,9 +28,18 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class NotModified:
+    """A conditional GET answered 304: the page is unchanged since the stored capture."""
+
+    url: str
+    site: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
 class FetchFailure:
     """A URL that was not fetched, and why: kind 'error' (HTTP status, timeout, DNS, too
-    large...) or 'skipped' (robots.txt, outside the site)."""
+    large...), 'gone' (404 or 410) or 'skipped' (robots.txt, page budget, sitemap lastmod)."""
 
     url: str
     site: str

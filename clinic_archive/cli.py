@@ -11,7 +11,7 @@ import click
 
 from archive import extract as extract_page
 from archive.extract import UnparseablePage
-from archive.store import articles_per_site, latest_run, open_archive
+from archive.store import ArchiveLock, ArchiveLocked, articles_per_site, latest_run, open_archive
 from scraper.sites import SitesConfigError, load_sites
 
 
@@ -32,8 +32,15 @@ def cli():
               help="Archive database to create or update.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy or ARCHIVE_* setting, e.g. -s DOWNLOAD_DELAY=2.")
-def crawl(sites_path, db_path, overrides):
+@click.option("--recheck-all", is_flag=True,
+              help="Check every known page now, not only those due (conditional GETs still apply).")
+def crawl(sites_path, db_path, overrides, recheck_all):
     """Crawl the configured sites into the archive.
+
+    Pages already archived are fetched again only when due (their check interval doubles
+    while they stay unchanged) or when a sitemap or the WordPress API says they changed,
+    and then with If-None-Match / If-Modified-Since. A crawl killed halfway resumes from
+    what it stored. One crawl at a time may write an archive.
 
     Example:
 
@@ -51,16 +58,33 @@ def crawl(sites_path, db_path, overrides):
         settings[name] = value
     from scraper.crawl import run_crawl  # Scrapy is heavy; only crawl needs it
 
-    run_crawl(sites_path, db_path, settings)
+    try:
+        lock = ArchiveLock(db_path).acquire()
+    except ArchiveLocked as err:
+        raise click.ClickException(str(err)) from None
+    try:
+        settings["ARCHIVE_LOCK_HELD"] = "True"
+        if recheck_all:
+            settings["ARCHIVE_RECHECK_ALL"] = "True"
+        run_crawl(sites_path, db_path, settings)
+    finally:
+        lock.release()
     db = open_archive(db_path)
     run = latest_run(db)
     per_site = articles_per_site(db)
     db.close()
     _print_counts(per_site, run)
-    failed = [site for site in per_site if not run["stats"].get(site, {}).get("fetched")]
+    failed = [site for site in per_site if not _answered(run["stats"].get(site, {}))]
     if failed:
         raise click.ClickException(f"no page could be fetched from: {', '.join(failed)}; "
-                                   "see the runs and urls tables for the reasons")
+                                   "see the runs, fetch_errors and urls tables for the reasons")
+
+
+def _answered(counts: dict) -> bool:
+    """Whether a site answered this run: pages fetched or unchanged, or none due for a check."""
+    skipped = counts.get("skipped_by", {})
+    return bool(counts.get("fetched") or counts.get("unchanged") or skipped.get("not due")
+                or skipped.get("lastmod"))
 
 
 @cli.command()
@@ -144,11 +168,11 @@ def demo(db_path, no_serve, port):
 
 def _print_counts(per_site: dict[str, int], run: dict | None) -> None:
     stats = (run or {}).get("stats", {})
-    click.echo(f"{'site':42} {'articles':>8} {'fetched':>8} {'skipped':>8} {'failed':>7}")
+    columns = ("fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")
+    click.echo(f"{'site':42} {'articles':>8}" + "".join(f" {c:>9}" for c in columns))
     for site, count in per_site.items():
         counts = stats.get(site, {})
-        click.echo(f"{site:42} {count:>8} {counts.get('fetched', 0):>8} "
-                   f"{counts.get('skipped', 0):>8} {counts.get('failed', 0):>7}")
+        click.echo(f"{site:42} {count:>8}" + "".join(f" {counts.get(c, 0):>9}" for c in columns))
     if run:
         click.echo(f"run {run['id']}: {run['status']}")
 

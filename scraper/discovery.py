@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -56,3 +57,23 @@ def parse_feed(body: bytes) -> Iterator[str]:
     for link in root.iterfind(".//{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link"):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             yield link.get("href")
+
+
+@dataclass(frozen=True)
+class WpPost:
+    url: str
+    modified: str | None  # UTC, as the API's modified_gmt
+
+
+def parse_wp_posts(body: bytes) -> Iterator[WpPost]:
+    """Posts of a WordPress REST API listing (/wp-json/wp/v2/posts); anything else yields nothing."""
+    try:
+        posts = json.loads(body)
+    except ValueError:
+        return
+    if not isinstance(posts, list):
+        return
+    for post in posts:
+        if isinstance(post, dict) and isinstance(post.get("link"), str):
+            modified = post.get("modified_gmt")
+            yield WpPost(url=post["link"], modified=f"{modified}Z" if isinstance(modified, str) else None)

@@ -1,27 +1,54 @@
-"""Write what the spider yields into the archive and keep the run's counts."""
+"""Write what the spider yields into the archive and keep the run's counts.
+
+The pipeline is the crawl's only writer. It holds the archive lock, gives the spider the
+stored per-URL state to plan the crawl from, and writes run counts as it goes, so a run
+killed halfway still shows how far it got.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import Counter, defaultdict
+import time
 
 from archive import Archive
-from archive.records import Capture, FetchFailure
-from archive.store import finish_run, record_url, save_site, start_run
+from archive.records import Capture, FetchFailure, NotModified
+from archive.store import (
+    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_fetch_error, record_gone,
+    record_skip, save_site, start_run, update_run_stats,
+)
 
 log = logging.getLogger(__name__)
+STATS_PREFIX = "archive/"
+FLUSH_EVERY = 5.0  # seconds between writes of the run's counts
+
+
+def site_counts(stats: dict) -> dict[str, dict]:
+    """{site: {counter: n, 'skipped_by': {reason: n}, 'failed_by': {reason: n}}} from crawl stats."""
+    sites: dict[str, dict] = {}
+    for key, value in stats.items():
+        if not key.startswith(STATS_PREFIX):
+            continue
+        site, _, counter = key[len(STATS_PREFIX):].partition("/")
+        group, _, reason = counter.partition("/")
+        counts = sites.setdefault(site, {})
+        if reason:
+            counts.setdefault(group, {})[reason] = value
+        else:
+            counts[counter] = value
+    return sites
 
 
 class ArchivePipeline:
-    """Stores each Capture (raw bytes, extraction, article) and each FetchFailure."""
+    """Stores each Capture (raw bytes, extraction, article), 304, skip and failure."""
 
     def __init__(self, crawler, db_path: str):
         self.crawler = crawler
         self.db_path = db_path
         self.archive: Archive | None = None
+        self.lock: ArchiveLock | None = None
         self.run_id: int | None = None
-        self.counts: dict[str, Counter] = defaultdict(Counter)
+        self._flushed = 0.0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -29,29 +56,62 @@ class ArchivePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.archive = Archive.open(self.db_path)
-        with self.archive.db.atomic():
+        settings = self.crawler.settings
+        if not settings.getbool("ARCHIVE_LOCK_HELD"):  # `clinic-archive crawl` takes it before Scrapy starts
+            self.lock = ArchiveLock(self.db_path).acquire()
+        recheck = Recheck(settings.getint("ARCHIVE_RECHECK_MIN"), settings.getint("ARCHIVE_RECHECK_MAX"))
+        self.archive = Archive.open(self.db_path, recheck)
+        self.archive.selectors = {site.name: site.extract for site in spider.sites}
+        db = self.archive.db
+        for run_id in mark_interrupted_runs(db):
+            log.warning("run %s stopped without finishing; this run resumes from what it stored", run_id)
+        for site in spider.sites:
+            row = db.execute("select last_crawled from sites where name = ?", [site.name]).fetchone()
+            spider.last_crawled[site.name] = row[0] if row else None
+            spider.url_state[site.name] = crawl_state(db, site.name)
+        with db.atomic():
             for site in spider.sites:
-                save_site(self.archive.db, site.name, site.start_urls, site.allowed_domains)
-        self.run_id = start_run(self.archive.db, [site.name for site in spider.sites])
+                save_site(db, site.name, site.start_urls, site.allowed_domains, site.extract)
+        self.run_id = start_run(db, [site.name for site in spider.sites])
         spider.run_id = self.run_id
         log.info("run %s writing to %s", self.run_id, self.db_path)
 
     def process_item(self, item):
+        db = self.archive.db
         if isinstance(item, Capture):
             outcome = self.archive.ingest(dataclasses.replace(item, run_id=self.run_id))
-            self.counts[item.site]["fetched"] += 1
-            self.counts[item.site][outcome] += 1
+            self._count(item.site, "fetched")
+            self._count(item.site, outcome)
+        elif isinstance(item, NotModified):
+            self.archive.not_modified(item)
+            self._count(item.site, "unchanged")
         elif isinstance(item, FetchFailure):
-            with self.archive.db.atomic():
-                record_url(self.archive.db, item.url, item.site, item.status or 0, item.kind,
-                           item.reason, None, None, self.run_id)
-            self.counts[item.site]["skipped" if item.kind == "skipped" else "failed"] += 1
+            with db.atomic():
+                if item.kind == "skipped":
+                    record_skip(db, item.url, item.site, item.reason, self.run_id)
+                    self._count(item.site, "skipped")
+                    self._count(item.site, f"skipped_by/{item.reason.split(':')[0]}")
+                elif item.kind == "gone":
+                    record_gone(db, item.url, item.site, item.status or 404, self.run_id, self.archive.recheck)
+                    self._count(item.site, "gone")
+                else:
+                    record_fetch_error(db, self.run_id, item.site, item.url, item.status, item.reason)
+                    self._count(item.site, "failed")
+                    self._count(item.site, f"failed_by/{item.reason}")
+        if time.monotonic() - self._flushed > FLUSH_EVERY:
+            self._flushed = time.monotonic()
+            update_run_stats(db, self.run_id, site_counts(self.crawler.stats.get_stats()))
         return item
+
+    def _count(self, site: str, counter: str) -> None:
+        self.crawler.stats.inc_value(f"{STATS_PREFIX}{site}/{counter}")
 
     def close_spider(self):
         reason = self.crawler.stats.get_value("finish_reason") or "finished"
         status = "finished" if reason == "finished" else f"stopped: {reason}"
+        counts = site_counts(self.crawler.stats.get_stats())
         finish_run(self.archive.db, self.run_id, status,
-                   {site: dict(counts) for site, counts in self.counts.items()})
+                   {site.name: counts.get(site.name, {}) for site in self.crawler.spider.sites})
         self.archive.close()
+        if self.lock is not None:
+            self.lock.release()

@@ -14,8 +14,21 @@ ARCHIVE_DB = "archive.db"
 # Where site owners can read about the crawler and reach us; sent in the User-Agent.
 ARCHIVE_CONTACT_URL = "https://github.com/clinic-archive/clinic-archive"
 
+# Incremental revisits: a page is due again this many seconds after a change, doubling while
+# it stays unchanged, up to the maximum.
+ARCHIVE_RECHECK_MIN = 24 * 3600
+ARCHIVE_RECHECK_MAX = 30 * 24 * 3600
+# Check every known page this run, due or not (still with conditional GETs): `crawl --recheck-all`.
+ARCHIVE_RECHECK_ALL = False
+# A 429/503 asking to wait longer than this (seconds) is recorded as failed, not waited for.
+ARCHIVE_MAX_RETRY_AFTER = 600
+# Seconds between progress lines when the crawl's output is not a terminal.
+ARCHIVE_PROGRESS_INTERVAL = 30
+
 # --- politeness -------------------------------------------------------------------------
-USER_AGENT = f"clinic-archive/0.1 (+{ARCHIVE_CONTACT_URL})"
+USER_AGENT_TEMPLATE = "clinic-archive/0.1 (+{contact})"  # a site's contact_url fills it per site
+USER_AGENT = USER_AGENT_TEMPLATE.format(contact=ARCHIVE_CONTACT_URL)
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"  # reads Crawl-delay and Sitemap: lines
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -38,6 +51,13 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.SiteScopeMiddleware": 50,
+    # above RetryMiddleware (550), so it sees a 429's Retry-After before the retry is sent
+    "scraper.politeness.PolitenessMiddleware": 560,
+}
+# /post, /post/, http:// and https:// and ?utm_source=... variants are one request
+REQUEST_FINGERPRINTER_CLASS = "scraper.urls.UrlKeyFingerprinter"
+EXTENSIONS = {
+    "scraper.progress.Progress": 500,
 }
 ITEM_PIPELINES = {
     "scraper.pipelines.ArchivePipeline": 300,

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-KNOWN_KEYS = {"name", "start_urls", "allowed_domains"}
+from cssselect import GenericTranslator, SelectorSyntaxError
+
+KNOWN_KEYS = {"name", "start_urls", "allowed_domains", "include", "exclude", "max_pages", "max_depth",
+              "delay", "contact_url", "extract"}
+EXTRACT_KEYS = {"body", "author", "date"}
+DEFAULT_MAX_PAGES = 5000
 
 
 class SitesConfigError(ValueError):
@@ -19,6 +25,21 @@ class Site:
     name: str
     start_urls: list[str]
     allowed_domains: list[str] = field(default_factory=list)
+    include: list[re.Pattern] = field(default_factory=list)  # none: every page on the domains
+    exclude: list[re.Pattern] = field(default_factory=list)
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_depth: int | None = None  # link hops from a start URL; sitemaps and feeds are depth 0
+    delay: float | None = None  # seconds between requests; None: the crawl's DOWNLOAD_DELAY
+    contact_url: str | None = None
+    extract: dict[str, str] = field(default_factory=dict)  # CSS selector overrides: body, author, date
+
+    def wants(self, url: str) -> bool:
+        """A page this site's crawl should fetch: on its domains, matching include, not exclude."""
+        if not self.allows(url):
+            return False
+        if self.include and not any(p.search(url) for p in self.include):
+            return False
+        return not any(p.search(url) for p in self.exclude)
 
     def allows(self, url: str) -> bool:
         """True when the URL's host (with port, if any) is one of this site's domains."""
@@ -85,4 +106,58 @@ def _site(path: Path, index: int, entry: dict) -> Site:
         domains = list(dict.fromkeys(urlsplit(u).netloc.lower() for u in start_urls))
     elif not isinstance(domains, list) or not all(isinstance(d, str) and d for d in domains):
         raise SitesConfigError(f"{path}: {label}: key 'allowed_domains': a list of host names")
-    return Site(name=name.strip(), start_urls=start_urls, allowed_domains=[d.lower() for d in domains])
+    return Site(
+        name=name.strip(), start_urls=start_urls, allowed_domains=[d.lower() for d in domains],
+        include=_patterns(path, label, entry, "include"), exclude=_patterns(path, label, entry, "exclude"),
+        max_pages=_number(path, label, entry, "max_pages", int, 1, DEFAULT_MAX_PAGES),
+        max_depth=_number(path, label, entry, "max_depth", int, 0, None),
+        delay=_number(path, label, entry, "delay", (int, float), 0, None),
+        contact_url=_contact_url(path, label, entry), extract=_selectors(path, label, entry),
+    )
+
+
+def _patterns(path: Path, label: str, entry: dict, key: str) -> list[re.Pattern]:
+    values = entry.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise SitesConfigError(f"{path}: {label}: key {key!r}: a list of URL regular expressions")
+    patterns = []
+    for value in values:
+        try:
+            patterns.append(re.compile(value))
+        except re.error as err:
+            raise SitesConfigError(f"{path}: {label}: key {key!r}: {value!r} is not a valid regex: {err}") from None
+    return patterns
+
+
+def _number(path: Path, label: str, entry: dict, key: str, kind, minimum, default):
+    value = entry.get(key, default)
+    if value is default:
+        return value
+    if isinstance(value, bool) or not isinstance(value, kind) or value < minimum:
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise SitesConfigError(f"{path}: {label}: key {key!r}: {what}, at least {minimum}")
+    return value
+
+
+def _contact_url(path: Path, label: str, entry: dict) -> str | None:
+    value = entry.get("contact_url")
+    if value is not None and not (isinstance(value, str) and urlsplit(value).scheme in ("http", "https", "mailto")):
+        raise SitesConfigError(f"{path}: {label}: key 'contact_url': an http(s) or mailto: URL")
+    return value
+
+
+def _selectors(path: Path, label: str, entry: dict) -> dict[str, str]:
+    table = entry.get("extract", {})
+    if not isinstance(table, dict):
+        raise SitesConfigError(f"{path}: {label}: key 'extract': a table with {', '.join(sorted(EXTRACT_KEYS))}")
+    for key, css in table.items():
+        if key not in EXTRACT_KEYS:
+            raise SitesConfigError(f"{path}: {label}: key 'extract.{key}': unknown; known keys are "
+                                   f"{', '.join(sorted(EXTRACT_KEYS))}")
+        try:
+            if not isinstance(css, str):
+                raise SelectorSyntaxError("not a string")
+            GenericTranslator().css_to_xpath(css)
+        except SelectorSyntaxError as err:
+            raise SitesConfigError(f"{path}: {label}: key 'extract.{key}': not a valid CSS selector: {err}") from None
+    return dict(table)

@@ -106,13 +106,26 @@ def test_archive_passes_integrity_check(crawled):
     connection.close()
 
 
-def test_second_crawl_keeps_articles_and_marks_them_unchanged(crawled, db):
+def test_second_crawl_fetches_no_page_that_is_not_due(crawled, db):
+    requests_before = {slug: len(site.requests) for slug, site in crawled["sites"].items()}
     result = run_cli("crawl", "--sites", str(crawled["sites_file"]), "--db", str(crawled["db"]), *FAST)
     assert result.returncode == 0, result.stderr[-2000:]
     assert db["articles"].count == len(golden_articles())
-    run = list(db.query("select stats from runs order by id desc limit 1"))[0]
-    stats = json.loads(run["stats"])
-    assert sum(site.get("unchanged", 0) for site in stats.values()) == len(golden_articles())
+    for slug, site in crawled["sites"].items():
+        again = site.requests[requests_before[slug]:]
+        assert not [path for path in again if "/blog/" in path and not path.endswith((".xml", "/feed/"))], slug
+    stats = json.loads(list(db.query("select stats from runs order by id desc limit 1"))[0]["stats"])
+    assert all(site["skipped_by"].get("not due", 0) + site["skipped_by"].get("lastmod", 0) > 0
+               for site in stats.values())
+
+
+def test_recheck_all_finds_every_article_unchanged(crawled, db):
+    result = run_cli("crawl", "--sites", str(crawled["sites_file"]), "--db", str(crawled["db"]),
+                     "--recheck-all", *FAST)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert db["articles"].count == len(golden_articles())
+    stats = json.loads(list(db.query("select stats from runs order by id desc limit 1"))[0]["stats"])
+    assert sum(site.get("unchanged", 0) for site in stats.values()) >= len(golden_articles())
     assert sum(site.get("new", 0) + site.get("changed", 0) for site in stats.values()) == 0
 
 
@@ -139,7 +152,7 @@ def test_site_that_cannot_be_reached_fails_the_run_with_reason(tmp_path):
     result = run_cli("crawl", "--sites", str(sites_file), "--db", str(tmp_path / "a.db"), *FAST,
                      "-s", "RETRY_TIMES=0")
     assert result.returncode == 1
-    assert "Error: no page could be fetched from: Gone; see the runs and urls tables for the reasons" in result.stderr
+    assert "Error: no page could be fetched from: Gone; see the runs, fetch_errors and urls tables for the reasons" in result.stderr
     db = sqlite_utils.Database(tmp_path / "a.db")
     [row] = list(db.query("select kind, reason from urls"))
     assert row["kind"] == "error" and "Connection" in row["reason"]

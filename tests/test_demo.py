@@ -10,7 +10,8 @@ def test_demo_builds_archive_and_prints_counts_per_site(tmp_path):
     result = run_cli("demo", "--no-serve", "--db", str(db_path))
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["site", "articles", "fetched", "skipped", "failed"]
+    assert lines[0].split() == ["site", "articles", "fetched", "new", "changed", "unchanged", "skipped", "gone",
+                                "failed"]
     counts = {line[:42].strip(): int(line[42:].split()[0]) for line in lines[1:4]}
     assert counts == {"Front Range Spine & Joint": 7, "Harbor Physical Therapy & Sports Medicine": 8,
                       "Lakeside Integrative Medicine": 8}

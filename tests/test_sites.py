@@ -33,7 +33,7 @@ def test_domain_without_port_allows_subdomains(tmp_path):
     ('[[site]]\nname = "A"\nstart_urls = ["ftp://a.test/"]\n',
      "site 'A': key 'start_urls': required, a list of http(s) URLs"),
     ('[[site]]\nname = "A"\nstart_urls = ["https://a.test/"]\nstart_url = "x"\n',
-     "site 'A': key 'start_url': unknown; known keys are allowed_domains, name, start_urls"),
+     "site 'A': key 'start_url': unknown; known keys are allowed_domains, contact_url, delay, exclude, extract, include, max_depth, max_pages, name, start_urls"),
     ('[[site]]\nname = "A"\nstart_urls = ["https://a.test/"]\n[[site]]\nname = "A"\n'
      'start_urls = ["https://b.test/"]\n', "site name 'A' is used twice; names must be unique"),
     ("title = 'no sites'\n", "no [[site]] tables; add at least one with name and start_urls"),

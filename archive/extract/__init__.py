@@ -7,6 +7,7 @@ all call `extract()`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from archive.extract.bylines import find_people
 from archive.extract.classify import Evidence, classify, count_teasers
@@ -16,6 +17,7 @@ from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published,
     find_reviewed, find_site_name, find_title,
 )
+from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
@@ -29,15 +31,17 @@ log = logging.getLogger(__name__)
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
 
 
-def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
+def extract(html: bytes | str, url: str | None = None,
+            selectors: Mapping[str, str] | None = None) -> Article | NotArticle:
     """Extract the blog post on a page.
 
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
     the page is not a post. Never raises: scraped pages are hostile input, and unreadable
     ones (binary, empty, too large) come back as NotArticle with the reason.
+    `selectors` are a site's CSS overrides ({'body', 'author', 'date'}; see sites.example.toml).
     """
     try:
-        return _extract(html, url)
+        return _extract(html, url, selectors or {})
     except UnparseablePage as err:
         return NotArticle(url=url, kind="other", reason=f"unreadable: {err}")
     except RecursionError:
@@ -47,16 +51,18 @@ def extract(html: bytes | str, url: str | None = None) -> Article | NotArticle:
         return NotArticle(url=url, kind="other", reason=f"extractor error: {type(err).__name__}: {err}")
 
 
-def _extract(html: bytes | str, url: str | None) -> Article | NotArticle:
+def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -> Article | NotArticle:
     page = parse_page(html, url)
-    found = find_body_container(page)
+    steps = _Steps(url)
+    found = steps.run("selectors.body", None, override_container, page, selectors) or find_body_container(page)
     container = found[1] if found else None
     # Everything that reads the page comes first: extract_body() may consume the tree.
     elsewhere = Elsewhere(page, container)
     title = find_title(page)
-    steps = _Steps(url)
     authors, reviewers = steps.run("people", ([], []), find_people, page, container, elsewhere)
-    published = steps.run("published", None, find_published, page, elsewhere)
+    authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
+    published = (steps.run("selectors.date", None, override_published, page, selectors)
+                 or steps.run("published", None, find_published, page, elsewhere))
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),

@@ -179,6 +179,15 @@ def _url_date(url: str | None) -> DateValue | None:
     return DateValue(f"{year}-{month:02d}-{day:02d}", "url")
 
 
+def dated_text(text: str, source: str) -> DateValue | None:
+    """A date written in text ("Posted March 4, 2024"), or an ISO value, as a DateValue."""
+    value = _dated(text, source)
+    if value is None:
+        match = _DATE_IN_TEXT.search(text or "")
+        value = _dated(match.group(0), source) if match else None
+    return value
+
+
 def _dated(value: Any, source: str) -> DateValue | None:
     """An ISO 8601 date from a metadata value; None for anything unparseable."""
     if isinstance(value, list) and value:

@@ -80,6 +80,27 @@ def m003_extraction_errors(db: sqlite_utils.Database) -> None:
     db["articles"].add_column("extraction_errors", str)
 
 
+@migrations()
+def m004_crawl_state(db: sqlite_utils.Database) -> None:
+    """Per-URL state for incremental, resumable crawls; deleted posts; each failed fetch per run."""
+    urls = db["urls"]
+    for column, kind in [("first_seen", str), ("depth", int), ("etag", str), ("last_modified", str),
+                         ("content_sha256", str), ("last_checked", str), ("next_check", str),
+                         ("check_interval", int), ("unchanged_checks", int),
+                         ("gone_since", str), ("last_outcome", str)]:
+        urls.add_column(column, kind)
+    urls.create_index(["site", "kind"])
+    urls.create_index(["next_check"])
+    db["articles"].add_column("gone_since", str)
+    db["sites"].add_column("extract_selectors", str)
+    db["fetch_errors"].create(
+        {"id": int, "run_id": int, "site": str, "url": str, "status": int, "reason": str, "at": str},
+        pk="id", foreign_keys=[("run_id", "runs", "id"), ("site", "sites", "name")],
+    )
+    db["fetch_errors"].create_index(["run_id"])
+    db["fetch_errors"].create_index(["url"])
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -31,12 +31,13 @@ def article_id(article: Article) -> str:
 
 
 def save_site(db: sqlite_utils.Database, name: str, start_urls: list[str],
-              allowed_domains: list[str]) -> None:
+              allowed_domains: list[str], extract_selectors: dict[str, str] | None = None) -> None:
     now = utc_now()
     existing = db["sites"].get(name) if _has_row(db, "sites", "name", name) else None
     db["sites"].upsert({
         "name": name, "start_urls": json.dumps(start_urls),
         "allowed_domains": json.dumps(allowed_domains),
+        "extract_selectors": json.dumps(extract_selectors or {}),
         "first_crawled": existing["first_crawled"] if existing else now, "last_crawled": now,
     }, pk="name")
 
@@ -52,6 +53,21 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, stats: dict)
     with db.atomic():
         db["runs"].update(run_id, {"finished": utc_now(), "status": status,
                                    "stats": json.dumps(stats, sort_keys=True)})
+
+
+def update_run_stats(db: sqlite_utils.Database, run_id: int, stats: dict) -> None:
+    """Counts so far, written as the crawl goes so a killed run still shows how far it got."""
+    with db.atomic():
+        db["runs"].update(run_id, {"stats": json.dumps(stats, sort_keys=True)})
+
+
+def mark_interrupted_runs(db: sqlite_utils.Database) -> list[int]:
+    """Runs still 'running' when a new crawl holds the archive lock died without finishing."""
+    ids = [row[0] for row in db.execute("select id from runs where status = 'running'")]
+    with db.atomic():
+        for run_id in ids:
+            db["runs"].update(run_id, {"status": "interrupted: the crawl stopped without finishing"})
+    return ids
 
 
 def save_article(db: sqlite_utils.Database, article: Article, site: str, capture_id: int | None,

@@ -1,10 +1,17 @@
-"""The clinic_blogs spider: robots.txt sitemaps, feeds and links in; Captures out."""
+"""The clinic_blogs spider: robots.txt sitemaps, feeds, the WordPress API and links in; Captures out.
+
+Pages are requested through `page_request()`, which applies the site's patterns, depth and
+page budget, the archive's per-URL state (due or not, sitemap lastmod) and conditional GET
+validators. Discovery documents (sitemaps, feeds, API listings) are fetched every run.
+"""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -13,9 +20,15 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from archive.records import Capture, FetchFailure
-from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap
+from archive.records import Capture, FetchFailure, NotModified
+from archive.store import UrlState, utc_now
+from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap, parse_wp_posts
 from scraper.sites import Site, SitesConfigError, load_sites
+from scraper.urls import normalize_url, url_key
+
+GONE_STATUSES = (404, 410)
+WP_API_REL = "https://api.w.org/"
+WP_PAGE_SIZE = 100
 
 
 class ClinicBlogsSpider(scrapy.Spider):
@@ -30,6 +43,18 @@ class ClinicBlogsSpider(scrapy.Spider):
         self.sites: list[Site] = load_sites(sites)
         self._by_name = {site.name: site for site in self.sites}
         self.links = LinkExtractor(unique=True)
+        # Set by the archive pipeline when it opens: per site, {url: UrlState}, and the last crawl's start.
+        self.url_state: dict[str, dict[str, UrlState]] = {}
+        self.last_crawled: dict[str, str | None] = {}
+        self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}
+        self._pages: dict[str, int] = {site.name: 0 for site in self.sites}
+        self._wp_api_asked: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
 
     def site_for(self, request) -> Site | None:
         """The site a request belongs to: from its meta, else the first site that allows its URL."""
@@ -39,16 +64,32 @@ class ClinicBlogsSpider(scrapy.Spider):
         return next((site for site in self.sites if site.allows(request.url)), None)
 
     async def start(self):
+        obey_robots = self.settings.getbool("ROBOTSTXT_OBEY")
         for site in self.sites:
-            for origin in site.origins():
-                yield self._request(f"{origin}/robots.txt", site, self.parse_robots)
+            if not obey_robots:  # otherwise robots_parsed() reads the Sitemap: lines Scrapy fetched
+                for origin in site.origins():
+                    yield self._discovery(f"{origin}/robots.txt", site, self.parse_robots)
             for url in site.start_urls:
-                yield self._request(url, site, self.parse_page)
+                yield self.page_request(url, site, depth=0, start=True)
+            for url, state in self.url_state.get(site.name, {}).items():
+                if state.pending:  # found by a crawl that stopped before fetching it
+                    item = self.page_request(url, site, depth=state.depth or 0)
+                    if item is not None:
+                        yield item
+
+    # --- discovery ------------------------------------------------------------------------
+
+    def robots_parsed(self, robotparser, request):
+        site = self.site_for(request)
+        if site is None:
+            return
+        for url in getattr(getattr(robotparser, "rp", None), "sitemaps", []):
+            self.crawler.engine.crawl(self._discovery(url, site, self.parse_sitemap))
 
     def parse_robots(self, response):
         site = self._by_name[response.meta["site"]]
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-            yield self._request(url, site, self.parse_sitemap)
+            yield self._discovery(url, site, self.parse_sitemap)
 
     def parse_sitemap(self, response):
         site = self._by_name[response.meta["site"]]
@@ -56,35 +97,114 @@ class ClinicBlogsSpider(scrapy.Spider):
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         for entry in parse_sitemap(body):
-            callback = self.parse_sitemap if entry.is_sitemap else self.parse_page
-            yield self._request(entry.url, site, callback)
+            if entry.is_sitemap:
+                yield self._discovery(entry.url, site, self.parse_sitemap)
+            else:
+                item = self.page_request(entry.url, site, depth=0, lastmod=entry.lastmod)
+                if item is not None:
+                    yield item
 
     def parse_feed(self, response):
         site = self._by_name[response.meta["site"]]
         for url in parse_feed(response.body):
-            yield self._request(url, site, self.parse_page)
+            item = self.page_request(url, site, depth=0)
+            if item is not None:
+                yield item
+
+    def parse_wp_posts(self, response):
+        """One page of /wp-json/wp/v2/posts: post links with their modified time, then the next page."""
+        site = self._by_name[response.meta["site"]]
+        for post in parse_wp_posts(response.body):
+            item = self.page_request(post.url, site, depth=0, lastmod=post.modified)
+            if item is not None:
+                yield item
+        page = response.meta["wp_page"]
+        total = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
+        if page < total:
+            yield self._wp_posts_request(response.meta["wp_api"], site, page + 1)
+
+    def _wp_posts_request(self, api_root: str, site: Site, page: int) -> scrapy.Request:
+        url = f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}&_fields=link,modified_gmt"
+        since = self.last_crawled.get(site.name)
+        if since:
+            url += f"&modified_after={since[:19]}"
+        request = self._discovery(url, site, self.parse_wp_posts)
+        request.meta.update(wp_api=api_root, wp_page=page)
+        return request
+
+    # --- pages ----------------------------------------------------------------------------
 
     def parse_page(self, response):
         site = self._by_name[response.meta["site"]]
+        if response.status == 304:
+            yield NotModified(url=normalize_url(response.request.url), site=site.name,
+                              headers=_headers(response))
+            return
         if not isinstance(response, HtmlResponse):
             yield from self._not_html(response, site)
             return
+        depth = response.meta.get("hops", 0)
+        follow = []
+        if site.max_depth is None or depth < site.max_depth:
+            for link in self.links.extract_links(response):
+                item = self.page_request(link.url, site, depth=depth + 1)
+                if item is not None:
+                    follow.append(item)
         yield Capture(
-            url=response.request.meta.get("redirect_urls", [response.url])[0],
-            final_url=response.url,
+            url=normalize_url(response.request.meta.get("redirect_urls", [response.url])[0]),
+            final_url=normalize_url(response.url),
             status=response.status,
-            headers={k.decode("latin-1"): b", ".join(v).decode("latin-1")
-                     for k, v in response.headers.items()},
+            headers=_headers(response),
             body=response.body,
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             site=site.name,
+            depth=depth,
+            discovered=tuple(r.url for r in follow if isinstance(r, scrapy.Request)),
         )
+        yield from follow
         for href in response.css("link[rel=alternate]"):
             if href.attrib.get("type") in FEED_TYPES and href.attrib.get("href"):
-                yield self._request(response.urljoin(href.attrib["href"]), site, self.parse_feed)
-        for link in self.links.extract_links(response):
-            if site.allows(link.url):
-                yield self._request(link.url, site, self.parse_page)
+                yield self._discovery(response.urljoin(href.attrib["href"]), site, self.parse_feed)
+        api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
+        if api_root and site.name not in self._wp_api_asked and site.allows(response.urljoin(api_root)):
+            self._wp_api_asked.add(site.name)
+            yield self._wp_posts_request(response.urljoin(api_root), site, 1)
+
+    def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
+                     start: bool = False) -> scrapy.Request | FetchFailure | None:
+        """A request for a page, a FetchFailure saying why it is skipped, or None when it is
+        not this site's page or already requested in this crawl."""
+        url = normalize_url(url)
+        if not (site.wants(url) or (start and site.allows(url))):
+            return None
+        key = url_key(url)
+        if key in self._seen[site.name]:
+            return None
+        self._seen[site.name].add(key)
+        self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
+        state = self.url_state.get(site.name, {}).get(url)
+        known = state is not None and not state.pending and state.kind not in ("error", "skipped")
+        recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
+        if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
+            return FetchFailure(url=url, site=site.name, kind="skipped",
+                                reason=f"lastmod: sitemap lastmod {lastmod} is not newer than the last fetch")
+        if known and not recheck_all and not lastmod and not state.due(utc_now()):
+            return FetchFailure(url=url, site=site.name, kind="skipped",
+                                reason=f"not due: next check {state.next_check}")
+        if self._pages[site.name] >= site.max_pages:
+            return FetchFailure(url=url, site=site.name, kind="skipped",
+                                reason=f"budget: the site's max_pages ({site.max_pages}) is reached")
+        self._pages[site.name] += 1
+        headers = {}
+        if known and state.etag:
+            headers["If-None-Match"] = state.etag
+        if known and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        request = self._request(url, site, self.parse_page, headers)
+        request.meta["hops"] = depth
+        if headers:
+            request.meta["handle_httpstatus_list"] = [304]
+        return request
 
     def _not_html(self, response, site: Site):
         body = response.body
@@ -94,7 +214,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield from self.parse_feed(response)
         else:
             content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
-            yield FetchFailure(url=response.url, site=site.name, status=response.status,
+            yield FetchFailure(url=normalize_url(response.url), site=site.name, status=response.status,
                                reason=f"not HTML: content-type {content_type}")
 
     def on_error(self, failure):
@@ -104,19 +224,47 @@ class ClinicBlogsSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
+            if "retry_after" in request.meta:
+                reason += f" (asked to retry after {request.meta['retry_after']:.0f} s)"
+            if status in GONE_STATUSES and request.callback == self.parse_page:
+                kind = "gone"
         elif failure.check(IgnoreRequest):
-            kind, reason = "skipped", str(failure.value)
+            kind, reason = "skipped", str(failure.value) or "ignored"
+            if "robots.txt" in reason:
+                reason = f"robots: {reason}"
         elif failure.check(DNSLookupError):
             reason = "DNS lookup failed"
         elif failure.check(TimeoutError, TCPTimedOutError):
             reason = "timed out"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        log = self.logger.info if kind == "skipped" else self.logger.warning
+        log = self.logger.info if kind != "error" else self.logger.warning
         log("%s %s: %s", kind, request.url, reason)
         if site is not None and not request.url.endswith("/robots.txt"):
-            yield FetchFailure(url=request.url, site=site.name, status=status, reason=reason, kind=kind)
+            yield FetchFailure(url=normalize_url(request.url), site=site.name, status=status, reason=reason,
+                               kind=kind)
 
-    def _request(self, url: str, site: Site, callback) -> scrapy.Request:
-        return scrapy.Request(url, callback=callback, errback=self.on_error,
+    def _discovery(self, url: str, site: Site, callback) -> scrapy.Request:
+        return self._request(url, site, callback, {})
+
+    def _request(self, url: str, site: Site, callback, headers: dict) -> scrapy.Request:
+        if site.contact_url:
+            headers = {**headers, "User-Agent": self.settings.get("USER_AGENT_TEMPLATE").format(
+                contact=site.contact_url)}
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"site": site.name})
+
+
+def _headers(response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def _iso(value: str) -> str:
+    """A sitemap or API date as a UTC ISO string comparable with the archive's timestamps."""
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,147 @@
+"""Per-URL crawl state: what is pending, what each fetch found, and when to look again.
+
+A crawl reads this state when it starts (which URLs are due, which validators to send) and
+writes it in the same transaction as each capture, so a crawl killed at any point resumes
+from exactly what was stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlite_utils
+
+from archive.store.write import utc_now
+
+DAY = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """How long to wait before fetching a page again: `least` after a change, doubling each
+    time the page is found unchanged, up to `most`."""
+
+    least: int = DAY
+    most: int = 30 * DAY
+
+    def next_interval(self, previous: int | None, unchanged: bool) -> int:
+        if not unchanged or not previous:
+            return self.least
+        return min(self.most, max(self.least, previous * 2))
+
+
+@dataclass(frozen=True)
+class UrlState:
+    url: str
+    kind: str
+    depth: int | None
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+    last_checked: str | None
+    next_check: str | None
+    gone_since: str | None
+
+    @property
+    def pending(self) -> bool:
+        """Discovered but never fetched: a crawl killed before reaching it resumes here."""
+        return self.kind == "pending"
+
+    def due(self, now: str) -> bool:
+        return self.next_check is None or self.next_check <= now
+
+
+def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
+    rows = db.execute(
+        "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since "
+        "from urls where site = ?", [site])
+    return {row[0]: UrlState(*row) for row in rows}
+
+
+def add_pending(db: sqlite_utils.Database, site: str, urls: list[str], depth: int, run_id: int | None) -> None:
+    """Remember URLs a page links to, so a resumed crawl fetches them; known URLs stay as they are."""
+    now = utc_now()
+    db["urls"].insert_all(
+        ({"url": url, "site": site, "kind": "pending", "depth": depth, "first_seen": now, "run_id": run_id}
+         for url in urls),
+        pk="url", ignore=True)
+
+
+def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: bool,
+                 headers: dict[str, str] | None, sha256: str | None, recheck: Recheck,
+                 requested_url: str | None = None, run_id: int | None = None) -> None:
+    """After a fetch or a 304: validators, content hash, and the next time the page is due."""
+    row = db.execute("select check_interval, unchanged_checks from urls where url = ?", [url]).fetchone()
+    previous_interval, unchanged_checks = (row or (None, 0))
+    interval = recheck.next_interval(previous_interval, unchanged)
+    now = datetime.now(timezone.utc)
+    update = {
+        "url": url, "site": site, "last_checked": now.isoformat(timespec="seconds"),
+        "next_check": (now + timedelta(seconds=interval)).isoformat(timespec="seconds"),
+        "check_interval": interval, "unchanged_checks": (unchanged_checks or 0) + 1 if unchanged else 0,
+        "gone_since": None, "last_outcome": "unchanged" if unchanged else "fetched",
+    }
+    if headers is not None:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        update["etag"] = lowered.get("etag")
+        update["last_modified"] = lowered.get("last-modified")
+    if sha256 is not None:
+        update["content_sha256"] = sha256
+    if row is None:
+        update.update(kind="pending", first_seen=update["last_checked"], run_id=run_id)
+    db["urls"].upsert(update, pk="url")
+    db.execute("update articles set gone_since = null where id = (select article_id from urls where url = ?)",
+               [url])
+    if requested_url and requested_url != url:
+        db["urls"].upsert({
+            "url": requested_url, "site": site, "kind": "redirect", "reason": f"redirects to {url}",
+            "last_checked": update["last_checked"], "next_check": update["next_check"],
+            "check_interval": interval, "last_outcome": "redirected", "run_id": run_id,
+        }, pk="url")
+
+
+def record_gone(db: sqlite_utils.Database, url: str, site: str, status: int, run_id: int | None,
+                recheck: Recheck) -> None:
+    """A 404 or 410: the URL and its article are marked gone, never deleted."""
+    now = utc_now()
+    row = db.execute("select gone_since, check_interval from urls where url = ?", [url]).fetchone()
+    since = (row[0] if row and row[0] else None) or now
+    interval = recheck.next_interval(row[1] if row else None, unchanged=True)
+    next_check = (datetime.now(timezone.utc) + timedelta(seconds=interval)).isoformat(timespec="seconds")
+    update = {"url": url, "site": site, "gone_since": since, "status": status, "last_checked": now,
+              "next_check": next_check, "check_interval": interval, "last_outcome": f"gone: HTTP {status}",
+              "run_id": run_id}
+    if row is None:
+        update.update(kind="gone", first_seen=now, reason=f"HTTP {status}")
+    db["urls"].upsert(update, pk="url")
+    db.execute("update articles set gone_since = coalesce(gone_since, ?) "
+               "where id = (select article_id from urls where url = ?)", [since, url])
+
+
+def record_skip(db: sqlite_utils.Database, url: str, site: str, reason: str, run_id: int | None) -> None:
+    """A URL deliberately not fetched (robots.txt, budget): known URLs keep their kind and article."""
+    now = utc_now()
+    row = db.execute("select kind from urls where url = ?", [url]).fetchone()
+    if row and row[0] != "pending":
+        db["urls"].update(url, {"last_outcome": f"skipped: {reason}", "run_id": run_id})
+    elif row:
+        db["urls"].update(url, {"kind": "skipped", "reason": reason, "last_outcome": f"skipped: {reason}",
+                                "run_id": run_id})
+    else:
+        db["urls"].insert({"url": url, "site": site, "kind": "skipped", "reason": reason, "status": 0,
+                           "first_seen": now, "last_outcome": f"skipped: {reason}", "run_id": run_id})
+
+
+def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str, url: str,
+                       status: int | None, reason: str) -> None:
+    """One failed fetch in one run; the URL row keeps its last good state and gets the reason."""
+    now = utc_now()
+    db["fetch_errors"].insert({"run_id": run_id, "site": site, "url": url, "status": status,
+                               "reason": reason, "at": now})
+    if db.execute("select 1 from urls where url = ?", [url]).fetchone():
+        db["urls"].update(url, {"last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
+    else:
+        db["urls"].insert({"url": url, "site": site, "kind": "error", "reason": reason, "status": status or 0,
+                           "first_seen": now, "last_checked": now, "last_outcome": f"error: {reason}",
+                           "run_id": run_id})

@@ -1,0 +1,58 @@
+"""Crawl progress per site: a live block on a terminal, plain log lines otherwise."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from scrapy import signals
+from twisted.internet import task
+
+from scraper.pipelines import site_counts
+
+log = logging.getLogger(__name__)
+COUNTERS = ("discovered", "fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")
+
+
+def progress_line(site: str, counts: dict) -> str:
+    return f"{site}: " + ", ".join(f"{counts.get(c, 0)} {c}" for c in COUNTERS)
+
+
+class Progress:
+    """Every second on a TTY (redrawn in place), every ARCHIVE_PROGRESS_INTERVAL s in logs."""
+
+    def __init__(self, crawler, stream=None):
+        self.crawler = crawler
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.interval = 1.0 if self.live else crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL")
+        self._drawn = 0
+        self._loop = task.LoopingCall(self.report)
+        crawler.signals.connect(self.opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def opened(self, spider=None):
+        if self.interval > 0:
+            self._loop.start(self.interval, now=False)
+
+    def closed(self, spider=None, reason=None):
+        if self._loop.running:
+            self._loop.stop()
+        self.report()
+
+    def report(self) -> None:
+        counts = site_counts(self.crawler.stats.get_stats())
+        lines = [progress_line(site.name, counts.get(site.name, {})) for site in self.crawler.spider.sites]
+        if not self.live:
+            for line in lines:
+                log.info("progress %s", line)
+            return
+        if self._drawn:
+            self.stream.write(f"\x1b[{self._drawn}F\x1b[J")  # back to the block's first line, clear below
+        self.stream.write("\n".join(lines) + "\n")
+        self.stream.flush()
+        self._drawn = len(lines)
