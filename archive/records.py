@@ -37,6 +37,14 @@ class NotModified:
 
 
 @dataclass(frozen=True)
+class WordPressApi:
+    """A site's WordPress REST API root, found on one of its pages; later runs list posts from it."""
+
+    site: str
+    root: str
+
+
+@dataclass(frozen=True)
 class FetchFailure:
     """A URL that was not fetched, and why: kind 'error' (HTTP status, timeout, DNS, too
     large...), 'gone' (404 or 410) or 'skipped' (robots.txt, page budget, sitemap lastmod)."""

@@ -12,7 +12,7 @@ import logging
 import time
 
 from archive import Archive
-from archive.records import Capture, FetchFailure, NotModified
+from archive.records import Capture, FetchFailure, NotModified, WordPressApi
 from archive.store import (
     ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_fetch_error, record_gone,
     record_skip, save_site, start_run, update_run_stats,
@@ -66,8 +66,10 @@ class ArchivePipeline:
         for run_id in mark_interrupted_runs(db):
             log.warning("run %s stopped without finishing; this run resumes from what it stored", run_id)
         for site in spider.sites:
-            row = db.execute("select last_crawled from sites where name = ?", [site.name]).fetchone()
+            row = db.execute("select last_crawled, wp_api from sites where name = ?", [site.name]).fetchone()
             spider.last_crawled[site.name] = row[0] if row else None
+            if row and row[1]:
+                spider.wp_api[site.name] = row[1]
             spider.url_state[site.name] = crawl_state(db, site.name)
         with db.atomic():
             for site in spider.sites:
@@ -82,6 +84,9 @@ class ArchivePipeline:
             outcome = self.archive.ingest(dataclasses.replace(item, run_id=self.run_id))
             self._count(item.site, "fetched")
             self._count(item.site, outcome)
+        elif isinstance(item, WordPressApi):
+            with db.atomic():
+                db["sites"].update(item.site, {"wp_api": item.root})
         elif isinstance(item, NotModified):
             self.archive.not_modified(item)
             self._count(item.site, "unchanged")

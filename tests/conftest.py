@@ -1,9 +1,11 @@
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from clinic_archive.sample_sites import SAMPLES_DIR, serve_sample_sites, write_local_sites_file
 
@@ -43,3 +45,47 @@ def crawled(sample_sites, tmp_path_factory):
     db_path = tmp / "archive.db"
     result = run_cli("crawl", "--sites", str(sites_file), "--db", str(db_path), *FAST)
     return {"db": db_path, "result": result, "sites": sample_sites, "sites_file": sites_file}
+
+
+@pytest.fixture
+def own_sites(tmp_path):
+    """A private copy of the sample sites, served: tests may edit, delete and script its files."""
+    root = tmp_path / "sites"
+    shutil.copytree(SAMPLES_DIR, root)
+    with serve_sample_sites(root) as sites:
+        yield OwnSites(root, sites, tmp_path)
+
+
+class OwnSites:
+    def __init__(self, root: Path, sites: dict, tmp_path: Path):
+        self.root, self.sites, self.tmp = root, sites, tmp_path
+        self.db = tmp_path / "archive.db"
+
+    def sites_file(self, extra: dict[str, str] | None = None, only: list[str] | None = None) -> Path:
+        """A sites file for the served copy; extra maps a slug to more TOML lines for its table."""
+        tables = []
+        for slug, site in self.sites.items():
+            if only and slug not in only:
+                continue
+            start = f"{site.origin}/blog/" if slug == "frontrange-spine" else f"{site.origin}/blog"
+            tables.append(f'[[site]]\nname = "{slug}"\nstart_urls = ["{start}"]\n{(extra or {}).get(slug, "")}\n')
+        path = self.tmp / "sites.toml"
+        path.write_text("\n".join(tables))
+        return path
+
+    def crawl(self, *args: str, sites_file: Path | None = None, fast: bool = True):
+        return run_cli("crawl", "--sites", str(sites_file or self.sites_file()), "--db", str(self.db),
+                       *(FAST if fast else []), *args)
+
+    def last_stats(self) -> dict:
+        db = sqlite_utils.Database(self.db)
+        stats = json.loads(list(db.query("select stats from runs order by id desc limit 1"))[0]["stats"])
+        db.close()
+        return stats
+
+    def page_requests(self, slug: str) -> list:
+        """Logged requests for pages (not robots.txt, sitemaps, feeds or the WordPress API)."""
+        return [entry for entry in self.sites[slug].log
+                if not entry.path.startswith(("/robots.txt", "/wp-json"))
+                and not entry.path.split("?")[0].endswith((".xml", "/feed/"))
+                and not entry.path.endswith("format=rss")]

@@ -45,8 +45,9 @@ class UrlState:
 
     @property
     def pending(self) -> bool:
-        """Discovered but never fetched: a crawl killed before reaching it resumes here."""
-        return self.kind == "pending"
+        """Discovered but never fetched well: a crawl killed before reaching it, or a failed
+        fetch, is tried again by the next crawl."""
+        return self.kind in ("pending", "error")
 
     def due(self, now: str) -> bool:
         return self.next_check is None or self.next_check <= now
@@ -139,8 +140,12 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
     now = utc_now()
     db["fetch_errors"].insert({"run_id": run_id, "site": site, "url": url, "status": status,
                                "reason": reason, "at": now})
-    if db.execute("select 1 from urls where url = ?", [url]).fetchone():
+    row = db.execute("select kind from urls where url = ?", [url]).fetchone()
+    if row and row[0] not in ("pending", "error"):
         db["urls"].update(url, {"last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
+    elif row:  # never fetched well: an error, which the next crawl tries again
+        db["urls"].update(url, {"kind": "error", "reason": reason, "status": status or 0,
+                                "last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
     else:
         db["urls"].insert({"url": url, "site": site, "kind": "error", "reason": reason, "status": status or 0,
                            "first_seen": now, "last_checked": now, "last_outcome": f"error: {reason}",

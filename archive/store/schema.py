@@ -93,6 +93,7 @@ def m004_crawl_state(db: sqlite_utils.Database) -> None:
     urls.create_index(["next_check"])
     db["articles"].add_column("gone_since", str)
     db["sites"].add_column("extract_selectors", str)
+    db["sites"].add_column("wp_api", str)
     db["fetch_errors"].create(
         {"id": int, "run_id": int, "site": str, "url": str, "status": int, "reason": str, "at": str},
         pk="id", foreign_keys=[("run_id", "runs", "id"), ("site", "sites", "name")],

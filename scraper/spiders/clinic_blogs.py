@@ -20,7 +20,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from archive.records import Capture, FetchFailure, NotModified
+from archive.records import Capture, FetchFailure, NotModified, WordPressApi
 from archive.store import UrlState, utc_now
 from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap, parse_wp_posts
 from scraper.sites import Site, SitesConfigError, load_sites
@@ -46,7 +46,9 @@ class ClinicBlogsSpider(scrapy.Spider):
         # Set by the archive pipeline when it opens: per site, {url: UrlState}, and the last crawl's start.
         self.url_state: dict[str, dict[str, UrlState]] = {}
         self.last_crawled: dict[str, str | None] = {}
-        self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}
+        self.wp_api: dict[str, str] = {}  # site: REST API root found by an earlier run
+        self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}  # requested
+        self._passed: dict[str, set[str]] = {site.name: set() for site in self.sites}  # skipped, may yet be requested
         self._pages: dict[str, int] = {site.name: 0 for site in self.sites}
         self._wp_api_asked: set[str] = set()
 
@@ -69,10 +71,13 @@ class ClinicBlogsSpider(scrapy.Spider):
             if not obey_robots:  # otherwise robots_parsed() reads the Sitemap: lines Scrapy fetched
                 for origin in site.origins():
                     yield self._discovery(f"{origin}/robots.txt", site, self.parse_robots)
+            if site.name in self.wp_api:
+                self._wp_api_asked.add(site.name)
+                yield self._wp_posts_request(self.wp_api[site.name], site, 1)
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self.url_state.get(site.name, {}).items():
-                if state.pending:  # found by a crawl that stopped before fetching it
+                if state.pending:  # found by a crawl that stopped before fetching it, or failed
                     item = self.page_request(url, site, depth=state.depth or 0)
                     if item is not None:
                         yield item
@@ -168,6 +173,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
         if api_root and site.name not in self._wp_api_asked and site.allows(response.urljoin(api_root)):
             self._wp_api_asked.add(site.name)
+            yield WordPressApi(site=site.name, root=response.urljoin(api_root))
             yield self._wp_posts_request(response.urljoin(api_root), site, 1)
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
@@ -180,20 +186,24 @@ class ClinicBlogsSpider(scrapy.Spider):
         key = url_key(url)
         if key in self._seen[site.name]:
             return None
-        self._seen[site.name].add(key)
-        self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
+        if key not in self._passed[site.name]:
+            self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
         state = self.url_state.get(site.name, {}).get(url)
         known = state is not None and not state.pending and state.kind not in ("error", "skipped")
         recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
+        skip = None
         if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
-            return FetchFailure(url=url, site=site.name, kind="skipped",
-                                reason=f"lastmod: sitemap lastmod {lastmod} is not newer than the last fetch")
-        if known and not recheck_all and not lastmod and not state.due(utc_now()):
-            return FetchFailure(url=url, site=site.name, kind="skipped",
-                                reason=f"not due: next check {state.next_check}")
-        if self._pages[site.name] >= site.max_pages:
-            return FetchFailure(url=url, site=site.name, kind="skipped",
-                                reason=f"budget: the site's max_pages ({site.max_pages}) is reached")
+            skip = f"lastmod: {lastmod} is not newer than the last fetch"
+        elif known and not recheck_all and not lastmod and not state.due(utc_now()):
+            skip = f"not due: next check {state.next_check}"
+        elif self._pages[site.name] >= site.max_pages:
+            skip = f"budget: the site's max_pages ({site.max_pages}) is reached"
+        if skip:  # recorded once; a sitemap with a newer lastmod may still ask for it later
+            if key in self._passed[site.name]:
+                return None
+            self._passed[site.name].add(key)
+            return FetchFailure(url=url, site=site.name, kind="skipped", reason=skip)
+        self._seen[site.name].add(key)
         self._pages[site.name] += 1
         headers = {}
         if known and state.etag:
@@ -208,9 +218,12 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def _not_html(self, response, site: Site):
         body = response.body
+        url = normalize_url(response.request.url)
         if isinstance(response, TextResponse) and is_sitemap(body):
+            yield FetchFailure(url=url, site=site.name, kind="skipped", reason="not a page: a sitemap, read for links")
             yield from self.parse_sitemap(response)
         elif isinstance(response, TextResponse) and is_feed(body):
+            yield FetchFailure(url=url, site=site.name, kind="skipped", reason="not a page: a feed, read for links")
             yield from self.parse_feed(response)
         else:
             content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"

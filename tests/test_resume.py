@@ -1,0 +1,82 @@
+"""A crawl killed halfway resumes from the archive; two crawls never write one archive."""
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import sqlite_utils
+
+from tests.conftest import ROOT
+
+SLOW = ["-s", "DOWNLOAD_DELAY=0.25", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+
+
+def start_crawl(own_sites):
+    command = [sys.executable, "-m", "clinic_archive.cli", "crawl", "--sites", str(own_sites.sites_file()),
+               "--db", str(own_sites.db), *SLOW]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def captured_urls(own_sites) -> set[str]:
+    path = own_sites.tmp / "archive.captures.db"
+    if not path.exists():
+        return set()
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    try:
+        return {row[0] for row in connection.execute("select final_url from captures")}
+    except sqlite3.OperationalError:  # the table is not created yet
+        return set()
+    finally:
+        connection.close()
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for the crawl")
+
+
+def test_a_crawl_killed_with_sigkill_resumes_without_refetching_or_duplicates(own_sites):
+    crawl = start_crawl(own_sites)
+    wait_for(lambda: len(captured_urls(own_sites)) >= 25)
+    crawl.send_signal(signal.SIGKILL)
+    crawl.wait()
+    # completed: committed to the archive (a capture saved just before the kill is not)
+    archive = sqlite3.connect(own_sites.db)
+    completed = {row[0] for row in archive.execute("select url from urls where last_checked is not null")}
+    archive.close()
+    assert len(completed) >= 20
+    seen = {slug: len(site.log) for slug, site in own_sites.sites.items()}
+
+    result = own_sites.crawl()
+    assert result.returncode == 0, result.stderr[-3000:]
+    refetched = [site.origin + entry.path for slug, site in own_sites.sites.items()
+                 for entry in site.log[seen[slug]:] if site.origin + entry.path in completed]
+    assert refetched == []
+    db = sqlite_utils.Database(own_sites.db)
+    assert db["articles"].count == 23
+    assert db.execute("select count(*) - count(distinct url) from articles").fetchone()[0] == 0
+    assert db.execute("select count(*) from urls where kind = 'pending'").fetchone()[0] == 0
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+    db.execute("insert into articles_fts(articles_fts) values('integrity-check')")
+    statuses = [row[0] for row in db.execute("select status from runs order by id")]
+    assert statuses[0].startswith("interrupted") and statuses[1] == "finished"
+
+
+def test_a_second_crawl_of_the_same_archive_exits_with_a_clear_message(own_sites):
+    first = start_crawl(own_sites)
+    lock = own_sites.tmp / "archive.db.lock"
+    wait_for(lambda: lock.exists() and "crawl pid" in lock.read_text())
+    try:
+        second = own_sites.crawl()
+        assert second.returncode == 1
+        assert f"{own_sites.db} is being written by crawl pid {first.pid}" in second.stderr
+    finally:
+        first.kill()
+        first.wait()
+    assert own_sites.crawl().returncode == 0  # a killed holder leaves no stale lock
