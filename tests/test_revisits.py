@@ -1,5 +1,7 @@
 """Incremental revisits: validators, 304s, changes, deletions, lastmod and the WordPress API."""
 
+import json
+
 import sqlite_utils
 
 POST = "/blog/tennis-elbow-prp/"
@@ -130,3 +132,18 @@ def test_contact_url_of_a_site_is_in_its_user_agent(own_sites):
     assert result.returncode == 0, result.stderr[-2000:]
     agents = {e.user_agent for e in own_sites.page_requests(SITE)}
     assert agents == {"clinic-archive/0.1 (+https://example.org/crawler-contact)"}
+
+
+def test_a_redirect_loop_ends_as_a_recorded_failure(own_sites):
+    loop = [{"status": 301, "location": "https://frontrange-spine.test/blog/loop-b/"},
+            {"status": 301, "location": "https://frontrange-spine.test/blog/loop-a/"}] * 5
+    script = {"/blog/loop-a/": loop[0::2], "/blog/loop-b/": loop[1::2]}
+    (own_sites.root / SITE / "_responses.json").write_text(json.dumps(script))
+    index = own_sites.root / SITE / "blog" / "index.html"
+    index.write_text(index.read_text().replace("</body>", '<a href="/blog/loop-a/">loop</a></body>'))
+    stats = crawl_ok(own_sites)
+    assert stats["failed_by"] == {"redirect loop or chain: max redirections reached": 1}
+    assert stats["new"] == 7
+    db = sqlite_utils.Database(own_sites.db)
+    [row] = db.query("select kind, reason from urls where url like '%/blog/loop-a/'")
+    assert row == {"kind": "error", "reason": "redirect loop or chain: max redirections reached"}

@@ -24,6 +24,10 @@ from archive.records import Section
 
 MIN_BODY_WORDS = 60
 MAIN_SHARE = 0.6
+# A platform container this short may be a fragment of the post (a lead, one block of a page
+# builder): the whole page is judged too, and wins when it reads this many times longer.
+SHORT_BODY_WORDS = 200
+WHOLE_PAGE_GAIN = 2.0
 MAX_WIDGET_WORDS = 120
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
@@ -70,17 +74,27 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
     found is find_body_container(page). Judging the whole page consumes page.tree (no copy
     of a large tree): call this after every step that reads the page.
     """
+    focused = None
     if found:
         css, container = found
         main = _main_text(page, _focused_document(container), focused=True)
-        words = len(" ".join(main.itertext()).split()) if main is not None else 0
+        words = _words(main)
         if words >= 0.3 * _paragraph_words(container):
-            return _body(main, css, container)
+            if words >= SHORT_BODY_WORDS:
+                return _body(main, css, container)
+            focused = (main, css, container, words)
         # trafilatura rejected most of the container: judge the whole page instead
     main = _main_text(page, page.tree, focused=False)
+    if focused and (main is None or _words(main) < WHOLE_PAGE_GAIN * focused[3]):
+        # a short container is kept unless the whole page reads as a much longer post
+        return _body(*focused[:3])
     if main is None:
         return None
     return _body(main, None, None)
+
+
+def _words(main) -> int:
+    return len(" ".join(main.itertext()).split()) if main is not None else 0
 
 
 def _focused_document(container):

@@ -211,6 +211,9 @@ class ClinicBlogsSpider(scrapy.Spider):
         if known and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
         request = self._request(url, site, self.parse_page, headers)
+        # Pages are deduplicated above; past Scrapy's dupefilter, a redirect loop runs into
+        # REDIRECT_MAX_TIMES and is recorded, instead of being dropped without a word.
+        request.dont_filter = True
         request.meta["hops"] = depth
         if headers:
             request.meta["handle_httpstatus_list"] = [304]
@@ -245,6 +248,8 @@ class ClinicBlogsSpider(scrapy.Spider):
             kind, reason = "skipped", str(failure.value) or "ignored"
             if "robots.txt" in reason:
                 reason = f"robots: {reason}"
+            elif "redirections" in reason:  # a redirect loop or chain: the site's fault, not a choice
+                kind, reason = "error", f"redirect loop or chain: {reason}"
         elif failure.check(DNSLookupError):
             reason = "DNS lookup failed"
         elif failure.check(TimeoutError, TCPTimedOutError):
@@ -254,7 +259,8 @@ class ClinicBlogsSpider(scrapy.Spider):
         log = self.logger.info if kind != "error" else self.logger.warning
         log("%s %s: %s", kind, request.url, reason)
         if site is not None and not request.url.endswith("/robots.txt"):
-            yield FetchFailure(url=normalize_url(request.url), site=site.name, status=status, reason=reason,
+            first_url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
+            yield FetchFailure(url=normalize_url(first_url), site=site.name, status=status, reason=reason,
                                kind=kind)
 
     def _discovery(self, url: str, site: Site, callback) -> scrapy.Request:
