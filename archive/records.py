@@ -37,6 +37,15 @@ class NotModified:
 
 
 @dataclass(frozen=True)
+class DiscoveryDocument:
+    """A sitemap or feed of a site, read for links; every later crawl reads it again."""
+
+    site: str
+    url: str
+    kind: str  # 'sitemap' or 'feed'
+
+
+@dataclass(frozen=True)
 class WordPressApi:
     """A site's WordPress REST API root, found on one of its pages; later runs list posts from it."""
 

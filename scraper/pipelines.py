@@ -12,10 +12,10 @@ import logging
 import time
 
 from archive import Archive
-from archive.records import Capture, FetchFailure, NotModified, WordPressApi
+from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
 from archive.store import (
-    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_fetch_error, record_gone,
-    record_skip, save_site, start_run, update_run_stats,
+    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_discovery_document,
+    record_fetch_error, record_gone, record_skip, save_site, start_run, update_run_stats,
 )
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,10 @@ class ArchivePipeline:
             outcome = self.archive.ingest(dataclasses.replace(item, run_id=self.run_id))
             self._count(item.site, "fetched")
             self._count(item.site, outcome)
+        elif isinstance(item, DiscoveryDocument):
+            with db.atomic():
+                record_discovery_document(db, item.url, item.site, item.kind, self.run_id)
+            self._count(item.site, f"read_{item.kind}s")
         elif isinstance(item, WordPressApi):
             with db.atomic():
                 db["sites"].update(item.site, {"wp_api": item.root})

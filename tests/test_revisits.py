@@ -147,3 +147,23 @@ def test_a_redirect_loop_ends_as_a_recorded_failure(own_sites):
     db = sqlite_utils.Database(own_sites.db)
     [row] = db.query("select kind, reason from urls where url like '%/blog/loop-a/'")
     assert row == {"kind": "error", "reason": "redirect loop or chain: max redirections reached"}
+
+
+def test_a_revisit_with_nothing_due_still_reads_sitemaps_and_finds_a_new_post(own_sites):
+    slug = "harbor-physio"  # no WordPress API: only robots.txt, sitemaps and feeds can tell
+    sites_file = own_sites.sites_file(only=[slug])
+    assert own_sites.crawl(sites_file=sites_file).returncode == 0
+    blog = own_sites.root / slug / "blog"
+    new_post = (blog / "dry-needling-what-to-expect.html").read_text().replace(
+        "Dry Needling", "Dry Needling, Revisited").replace("dry-needling-what-to-expect", "dry-needling-revisited")
+    (blog / "dry-needling-revisited.html").write_text(new_post)
+    sitemap = own_sites.root / slug / "sitemap-posts.xml"
+    sitemap.write_text(sitemap.read_text().replace(
+        "<url>", "<url>\n    <loc>https://harbor-physio.test/blog/dry-needling-revisited</loc>\n"
+                 "    <lastmod>2026-11-01</lastmod>\n  </url>\n  <url>", 1))
+    logged = len(own_sites.sites[slug].log)
+    result = own_sites.crawl(sites_file=sites_file)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = [e.path for e in own_sites.page_requests(slug) if own_sites.sites[slug].log.index(e) >= logged]
+    assert pages == ["/blog/dry-needling-revisited"]
+    assert own_sites.last_stats()[slug]["new"] == 1

@@ -150,3 +150,15 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
         db["urls"].insert({"url": url, "site": site, "kind": "error", "reason": reason, "status": status or 0,
                            "first_seen": now, "last_checked": now, "last_outcome": f"error: {reason}",
                            "run_id": run_id})
+
+
+def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, kind: str,
+                              run_id: int | None) -> None:
+    """A sitemap or feed read this run: kept in urls so the next crawl starts from it too."""
+    now = utc_now()
+    row = db.execute("select 1 from urls where url = ?", [url]).fetchone()
+    update = {"url": url, "site": site, "kind": kind, "reason": f"a {kind}, read for links", "status": 200,
+              "last_checked": now, "last_outcome": "read for links", "run_id": run_id}
+    if row is None:
+        update["first_seen"] = now
+    db["urls"].upsert(update, pk="url")

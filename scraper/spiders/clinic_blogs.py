@@ -20,7 +20,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from archive.records import Capture, FetchFailure, NotModified, WordPressApi
+from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
 from archive.store import UrlState, utc_now
 from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap, parse_wp_posts
 from scraper.sites import Site, SitesConfigError, load_sites
@@ -77,6 +77,10 @@ class ClinicBlogsSpider(scrapy.Spider):
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self.url_state.get(site.name, {}).items():
+                if state.kind in ("sitemap", "feed"):  # read every run: that is where new posts show up
+                    parse = self.parse_sitemap if state.kind == "sitemap" else self.parse_feed
+                    yield self._discovery(url, site, parse)
+            for url, state in self.url_state.get(site.name, {}).items():
                 if state.pending:  # found by a crawl that stopped before fetching it, or failed
                     item = self.page_request(url, site, depth=state.depth or 0)
                     if item is not None:
@@ -101,6 +105,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="sitemap")
         for entry in parse_sitemap(body):
             if entry.is_sitemap:
                 yield self._discovery(entry.url, site, self.parse_sitemap)
@@ -111,6 +116,7 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         site = self._by_name[response.meta["site"]]
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="feed")
         for url in parse_feed(response.body):
             item = self.page_request(url, site, depth=0)
             if item is not None:
@@ -221,12 +227,9 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def _not_html(self, response, site: Site):
         body = response.body
-        url = normalize_url(response.request.url)
         if isinstance(response, TextResponse) and is_sitemap(body):
-            yield FetchFailure(url=url, site=site.name, kind="skipped", reason="not a page: a sitemap, read for links")
             yield from self.parse_sitemap(response)
         elif isinstance(response, TextResponse) and is_feed(body):
-            yield FetchFailure(url=url, site=site.name, kind="skipped", reason="not a page: a feed, read for links")
             yield from self.parse_feed(response)
         else:
             content_type = response.headers.get("Content-Type", b"").decode("latin-1") or "unknown"
