@@ -166,6 +166,71 @@ def demo(db_path, no_serve, port):
     run_datasette(db_path, port=port)
 
 
+@cli.command()
+@click.argument("article_id")
+@click.argument("versions", nargs=-1, type=int)
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database.")
+def diff(article_id, versions, db_path):
+    """Show what changed between two versions of an article, word by word.
+
+    With no VERSIONS, the latest version against the one before it; or give V1 V2.
+    Removed words print as [-...-], added words as {+...+}.
+
+    Example:
+
+        clinic-archive diff 3f9a1c2b7d4e5f60 1 3 --db archive.db
+    """
+    from archive.diff import VersionNotFound, version_diff
+
+    if len(versions) not in (0, 2):
+        raise click.BadParameter("give no versions, or two: V1 V2", param_hint="VERSIONS")
+    db = open_archive(db_path)
+    try:
+        click.echo(version_diff(db, article_id, *versions).render())
+    except VersionNotFound as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        db.close()
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database.")
+@click.option("--site", help="Only this site's pages.")
+@click.option("--workers", type=click.IntRange(min=1), help="Extraction processes. Default: all cores.")
+def reprocess(db_path, site, workers):
+    """Re-extract every stored capture with the current extractor; no crawling.
+
+    Articles get the new extraction and extractor_version. A difference that comes only
+    from the extractor is recorded as a version with source 're-extraction'.
+    """
+    from archive.reprocess import job_count, reprocess as run
+
+    with click.progressbar(length=job_count(db_path, site), label="re-extracting", file=sys.stderr) as bar:
+        counts = run(db_path, site=site, workers=workers, progress=bar.update)
+    for outcome, count in sorted(counts.items()):
+        click.echo(f"{outcome:16} {count:>7}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database.")
+def check(db_path):
+    """Check an archive: SQLite integrity, the search index, orphan rows, capture hashes.
+
+    Prints each problem and exits 1 if there is any; prints "ok" and exits 0 otherwise.
+    """
+    from archive.store.check import check_archive
+
+    problems = check_archive(db_path)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {db_path}")
+    click.echo(f"{db_path}: ok")
+
+
 def _print_counts(per_site: dict[str, int], run: dict | None) -> None:
     stats = (run or {}).get("stats", {})
     columns = ("fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")

@@ -102,6 +102,29 @@ def m004_crawl_state(db: sqlite_utils.Database) -> None:
     db["fetch_errors"].create_index(["url"])
 
 
+@migrations()
+def m005_article_versions(db: sqlite_utils.Database) -> None:
+    """Every distinct version of each article; existing articles start at version 1."""
+    db["article_versions"].create(
+        {"article_id": str, "version": int, "seen_at": str, "source": str, "changed": str, "title": str,
+         "published": str, "modified": str, "authors": str, "reviewers": str, "references": str,
+         "body_text": str, "body_markdown": str, "version_hash": str, "capture_id": int, "run_id": int,
+         "extractor_version": str},
+        pk=("article_id", "version"), foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_versions"].create_index(["seen_at"])
+    from archive.store.versions import version_fields, version_hash  # a helper of this migration only
+
+    for row in db.query("select * from articles"):
+        references = [r["text"] for r in db.query(
+            "select text from citations where article_id = ? order by position", [row["id"]])]
+        fields = version_fields(row, references)
+        db["article_versions"].insert({
+            "article_id": row["id"], "version": 1, "seen_at": row["first_seen"], "source": "site",
+            "changed": "[]", **fields, "version_hash": version_hash(fields), "capture_id": row["capture_id"],
+            "run_id": row["run_id"], "extractor_version": row["extractor_version"]})
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

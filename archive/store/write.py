@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.records import Article, NotArticle, Person
+from archive.store.versions import add_version, latest_version, version_fields, version_hash
 
 
 def utc_now() -> str:
@@ -71,15 +72,16 @@ def mark_interrupted_runs(db: sqlite_utils.Database) -> list[int]:
 
 
 def save_article(db: sqlite_utils.Database, article: Article, site: str, capture_id: int | None,
-                 capture_sha256: str | None, run_id: int | None) -> tuple[str, str]:
-    """Insert or update an article and its people; returns (article id, 'new'|'changed'|'unchanged')."""
+                 capture_sha256: str | None, run_id: int | None, source: str = "site") -> tuple[str, str]:
+    """Insert or update an article, its people and references, and add a version when its
+    title, body, dates, people or references changed.
+
+    Returns (article id, 'new' | 'changed' | 'unchanged'). source is 'site' for a fetch and
+    're-extraction' when a newer extractor reread a stored capture.
+    """
     now = utc_now()
     identifier = article_id(article)
-    previous = db.execute("select content_hash, first_seen from articles where id = ?",
-                          [identifier]).fetchone()
-    if previous and previous[0] == article.content_hash:
-        db["articles"].update(identifier, {"last_seen": now, "run_id": run_id})
-        return identifier, "unchanged"
+    previous = db.execute("select first_seen from articles where id = ?", [identifier]).fetchone()
     record = {
         "id": identifier, "url": article.url, "canonical_url": article.canonical_url,
         "site": site, "title": article.title, "description": article.description,
@@ -98,12 +100,24 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
         "extraction_errors": json.dumps(article.extraction_errors),
         "word_count": article.word_count, "content_hash": article.content_hash,
         "extractor_version": article.extractor_version, "capture_id": capture_id,
-        "capture_sha256": capture_sha256, "first_seen": previous[1] if previous else now,
+        "capture_sha256": capture_sha256, "first_seen": previous[0] if previous else now,
         "last_seen": now, "run_id": run_id,
     }
+    if previous and source != "site":  # keep when the site was last seen, and by which run
+        del record["last_seen"], record["run_id"]
+    fields = version_fields(record, [reference.text for reference in article.references])
+    latest = latest_version(db, identifier)
+    if previous and latest and latest["version_hash"] == version_hash(fields):
+        if source == "site":
+            db["articles"].update(identifier, {"last_seen": now, "run_id": run_id})
+        else:  # a re-extraction is not a sighting: only the extractor that read it changes
+            db["articles"].update(identifier, {"extractor_version": article.extractor_version})
+        return identifier, "unchanged"
     db["articles"].upsert(record, pk="id")
     _save_people(db, identifier, article.authors + article.reviewers)
     _save_citations_and_links(db, identifier, article)
+    add_version(db, identifier, fields, seen_at=now, source=source, capture_id=capture_id, run_id=run_id,
+                extractor_version=article.extractor_version)
     return identifier, "changed" if previous else "new"
 
 

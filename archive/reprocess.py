@@ -1,0 +1,96 @@
+"""Re-extract stored captures with the current extractor, on all cores, without a new crawl.
+
+Extraction runs in worker processes (it is CPU-bound); the main process is the only writer.
+A difference that comes only from the extractor is stored as a version with source
+'re-extraction', never as a change the site made.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.extract import extract
+from archive.records import Article
+from archive.store import captures_path, open_archive, save_article
+
+CHUNK = 16
+_store: sqlite3.Connection | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    url: str
+    site: str
+    status: int
+    capture_id: int
+    selectors: str  # the site's extraction overrides, JSON
+
+
+def _open_store(path: str) -> None:
+    global _store
+    _store = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def _extract_job(job: Job):
+    row = _store.execute("select body, final_url, sha256 from captures where id = ?", [job.capture_id]).fetchone()
+    if row is None:
+        return job, None, None
+    return job, extract(zlib.decompress(row[0]), row[1] or job.url, json.loads(job.selectors or "{}")), row[2]
+
+
+def reprocess(db_path: str | Path, site: str | None = None, workers: int | None = None,
+              progress: Callable[[int], None] | None = None) -> Counter:
+    """Re-extract every stored capture (of one site, or all); returns counts of outcomes:
+    'changed' (a new re-extraction version), 'unchanged', 'new' (a page that now reads as an
+    article), 'not article', and 'missing capture'."""
+    db = open_archive(db_path)
+    jobs = list(_jobs(db, site))
+    counts: Counter = Counter()
+    workers = workers or os.cpu_count() or 1
+    with ProcessPoolExecutor(workers, initializer=_open_store, initargs=(str(captures_path(db_path)),)) as pool:
+        for job, result, sha256 in pool.map(_extract_job, jobs, chunksize=CHUNK):
+            counts[_write(db, job, result, sha256)] += 1
+            if progress:
+                progress(1)
+    db.close()
+    return counts
+
+
+def job_count(db_path: str | Path, site: str | None = None) -> int:
+    db = open_archive(db_path)
+    try:
+        return sum(1 for _ in _jobs(db, site))
+    finally:
+        db.close()
+
+
+def _jobs(db, site: str | None) -> Iterator[Job]:
+    query = ("select u.url, u.site, u.status, u.capture_id, s.extract_selectors from urls u "
+             "join sites s on s.name = u.site where u.capture_id is not null")
+    params: list = []
+    if site:
+        query += " and u.site = ?"
+        params.append(site)
+    for url, site_name, status, capture_id, selectors in db.execute(query + " order by u.url", params):
+        yield Job(url, site_name, status or 200, capture_id, selectors or "{}")
+
+
+def _write(db, job: Job, result, sha256: str | None) -> str:
+    if result is None:
+        return "missing capture"
+    with db.atomic():
+        identifier, outcome = None, "not article"
+        if isinstance(result, Article):
+            identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
+                                               source="re-extraction")
+        # what the page is now read as; when and by which run it was fetched stay as they were
+        db["urls"].update(job.url, {"kind": result.kind, "reason": result.reason, "article_id": identifier})
+    return outcome
