@@ -216,6 +216,29 @@ def reprocess(db_path, site, workers):
 @cli.command()
 @click.option("--db", "db_path", default="archive.db", show_default=True,
               type=click.Path(exists=True, dir_okay=False), help="Archive database.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "csv", "parquet", "warc"]),
+              help="jsonl, csv and parquet hold one row per article; warc holds the raw responses they came from.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="File to write; a datapackage.json describing it is written beside it. "
+                   "A .warc.gz name gzips the WARC.")
+@click.option("--site", help="Only this site's articles.")
+@click.option("--since", metavar="DATE", help="Only articles whose content changed on or after DATE (ISO 8601).")
+def export(db_path, fmt, output, site, since):
+    """Export articles, streaming with flat memory, plus a Frictionless datapackage.json.
+
+    Example:
+
+        clinic-archive export --db archive.db --format parquet --output articles.parquet
+    """
+    from archive.export import export as run
+
+    count = run(db_path, fmt, output, site=site, since=since)
+    click.echo(f"{count} articles written to {output}")
+
+
+@cli.command()
+@click.option("--db", "db_path", default="archive.db", show_default=True,
+              type=click.Path(exists=True, dir_okay=False), help="Archive database.")
 def check(db_path):
     """Check an archive: SQLite integrity, the search index, orphan rows, capture hashes.
 
