@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.duplicates import rebuild_duplicate_groups
 from archive.extract import extract
 from archive.records import Article
 from archive.store import captures_path, open_archive, save_article
@@ -60,6 +61,7 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
             counts[_write(db, job, result, sha256)] += 1
             if progress:
                 progress(1)
+    rebuild_duplicate_groups(db)  # bodies may read differently now
     db.close()
     return counts
 

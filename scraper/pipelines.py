@@ -12,6 +12,7 @@ import logging
 import time
 
 from archive import Archive
+from archive.duplicates import rebuild_duplicate_groups
 from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
 from archive.store import (
     ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_discovery_document,
@@ -121,6 +122,8 @@ class ArchivePipeline:
         counts = site_counts(self.crawler.stats.get_stats())
         finish_run(self.archive.db, self.run_id, status,
                    {site.name: counts.get(site.name, {}) for site in self.crawler.spider.sites})
+        groups = rebuild_duplicate_groups(self.archive.db)
+        log.info("%s groups of duplicated posts across the archive", groups)
         self.archive.close()
         if self.lock is not None:
             self.lock.release()

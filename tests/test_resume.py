@@ -10,12 +10,12 @@ import sqlite_utils
 
 from tests.conftest import ROOT
 
-SLOW = ["-s", "DOWNLOAD_DELAY=0.25", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+SLOW = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
 
-def start_crawl(own_sites):
+def start_crawl(own_sites, delay="0.25"):
     command = [sys.executable, "-m", "clinic_archive.cli", "crawl", "--sites", str(own_sites.sites_file()),
-               "--db", str(own_sites.db), *SLOW]
+               "--db", str(own_sites.db), *SLOW, "-s", f"DOWNLOAD_DELAY={delay}"]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -71,7 +71,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_or_duplicates(ow
 
 
 def test_a_second_crawl_of_the_same_archive_exits_with_a_clear_message(own_sites):
-    first = start_crawl(own_sites)
+    first = start_crawl(own_sites, delay="2")  # still running when the second one starts
     lock = own_sites.tmp / "archive.db.lock"
     wait_for(lambda: lock.exists() and "crawl pid" in lock.read_text())
     try:

@@ -125,6 +125,16 @@ def m005_article_versions(db: sqlite_utils.Database) -> None:
             "run_id": row["run_id"], "extractor_version": row["extractor_version"]})
 
 
+@migrations()
+def m006_duplicate_groups(db: sqlite_utils.Database) -> None:
+    """Groups of the same post across URLs and sites; rebuilt after every crawl and reprocess."""
+    db["duplicate_groups"].create(
+        {"group_id": int, "article_id": str, "kind": str, "similarity": float, "site": str},
+        pk=("group_id", "article_id"),
+    )
+    db["duplicate_groups"].create_index(["article_id"], unique=True)  # one group per article
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

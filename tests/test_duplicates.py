@@ -1,0 +1,198 @@
+import random
+
+import pytest
+import sqlite_utils
+
+from archive.duplicates import MIN_WORDS, DuplicateGroup, Member, find_duplicate_groups, rebuild_duplicate_groups
+from archive.records import Article
+from archive.store import open_archive
+
+VOCABULARY = """
+knee shoulder hip spine back neck elbow wrist ankle joint cartilage tendon ligament muscle nerve disc
+pain inflammation swelling stiffness arthritis injury strain sprain tear fracture degeneration recovery
+patients doctors physicians therapists clinic treatment therapy injection regenerative platelet plasma
+stem cells hyaluronic acid steroid surgery replacement rehabilitation exercise stretching strength
+mobility posture balance sleep diet weight walking running cycling swimming golf tennis work office
+many most some few often usually rarely sometimes daily weekly after before during while because
+although however therefore also still only even both either each every other another such which
+improves reduces relieves supports restores protects strengthens heals repairs prevents worsens causes
+helps allows lets makes keeps shows suggests finds reports notes explains recommends considers
+study research trial evidence results outcomes benefits risks options choices goals plans weeks months
+years minutes hours the a an of to in on for with without by from about into over under between
+your their our its this that these those new older younger active chronic acute mild severe common rare
+""".split()
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(VOCABULARY) for _ in range(rng.randint(8, 16))]
+    return " ".join(words).capitalize() + "."
+
+
+def post(seed: int, words: int = 300) -> list[str]:
+    """Sentences of a made-up clinic post of about `words` words; a seed gives one post."""
+    rng = random.Random(seed)
+    sentences = []
+    while sum(len(s.split()) for s in sentences) < words:
+        sentences.append(sentence(rng))
+    return sentences
+
+
+def text(sentences: list[str]) -> str:
+    # Paragraphs of four sentences, as extracted bodies come.
+    return "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
+
+
+def edited(sentences: list[str], seed: int) -> list[str]:
+    """The post with one sentence in the middle rewritten, as a franchise clinic would."""
+    copy = list(sentences)
+    copy[len(copy) // 2] = sentence(random.Random(seed))
+    return copy
+
+
+SITES = ["Clinic East", "Clinic North", "Clinic South", "Clinic West"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_archive(tmp_path / "archive.db")
+    for name in SITES:
+        db["sites"].insert({"name": name})
+    return db
+
+
+def add_article(db, article_id: str, site: str, body: str, title: str = "Knee pain explained") -> None:
+    url = f"http://{site.lower().replace(' ', '-')}.test/blog/{article_id}/"
+    content_hash = Article(url=url, title=title, body_text=body, body_markdown=body).content_hash
+    db["articles"].insert({"id": article_id, "site": site, "url": url, "title": title, "body_text": body,
+                           "content_hash": content_hash})
+
+
+def groups_table(db) -> list[dict]:
+    return list(db.query("select * from duplicate_groups order by group_id, article_id"))
+
+
+def test_exact_copy_across_two_sites_is_one_exact_group(db):
+    body = text(post(1))
+    add_article(db, "a1", "Clinic North", body)
+    add_article(db, "b1", "Clinic South", "  " + body.replace("\n\n", "\n") + "\n")  # only whitespace differs
+    assert find_duplicate_groups(db) == [
+        DuplicateGroup(1, "exact", [Member("a1", "Clinic North", 1.0), Member("b1", "Clinic South", 1.0)])]
+
+
+def test_lightly_edited_copy_is_a_near_group(db):
+    original = post(2)
+    add_article(db, "a1", "Clinic North", text(original))
+    add_article(db, "b1", "Clinic South", text(edited(original, seed=102)))
+    [group] = find_duplicate_groups(db)
+    assert (group.group_id, group.kind) == (1, "near")
+    assert [(m.article_id, m.site) for m in group.members] == [("a1", "Clinic North"), ("b1", "Clinic South")]
+    assert group.members[0].similarity == 1.0
+    assert 0.8 <= group.members[1].similarity < 1.0
+
+
+def test_unrelated_posts_are_not_grouped(db):
+    add_article(db, "a1", "Clinic North", text(post(3)))
+    add_article(db, "b1", "Clinic South", text(post(4)))
+    add_article(db, "c1", "Clinic North", text(post(5)), title="Shoulder pain explained")
+    assert find_duplicate_groups(db) == []
+
+
+def test_short_pages_are_not_near_duplicates(db):
+    # The same boilerplate under two titles: different hashes, and too short to compare.
+    stub = text(post(6, words=30))
+    assert len(stub.split()) < MIN_WORDS
+    add_article(db, "a1", "Clinic North", stub, title="Contact our knee team")
+    add_article(db, "b1", "Clinic South", stub, title="Contact our spine team")
+    assert find_duplicate_groups(db) == []
+
+
+def test_near_group_leaves_out_articles_of_an_exact_group(db):
+    original = post(7)
+    add_article(db, "a1", "Clinic North", text(original))
+    add_article(db, "b1", "Clinic South", text(original))
+    add_article(db, "c1", "Clinic East", text(edited(original, seed=107)))
+    add_article(db, "d1", "Clinic West", text(edited(original, seed=207)))
+    groups = find_duplicate_groups(db)
+    assert [(g.group_id, g.kind, [m.article_id for m in g.members]) for g in groups] == [
+        (1, "exact", ["a1", "b1"]),
+        (2, "near", ["c1", "d1"]),
+    ]
+    assert 0.8 <= groups[1].members[1].similarity < 1.0
+
+
+def test_lone_edited_copy_of_an_exact_group_is_left_ungrouped(db):
+    # Exact wins: c1 is near a1 and b1, but they are taken, and a group of one is no group.
+    original = post(8)
+    add_article(db, "a1", "Clinic North", text(original))
+    add_article(db, "b1", "Clinic South", text(original))
+    add_article(db, "c1", "Clinic East", text(edited(original, seed=108)))
+    assert [(g.kind, [m.article_id for m in g.members]) for g in find_duplicate_groups(db)] == [
+        ("exact", ["a1", "b1"])]
+
+
+def test_group_ids_follow_each_groups_smallest_article_id(db):
+    near, exact = post(9), post(10)
+    add_article(db, "a1", "Clinic North", text(near))
+    add_article(db, "z9", "Clinic South", text(edited(near, seed=109)))
+    add_article(db, "c3", "Clinic North", text(exact))
+    add_article(db, "b2", "Clinic South", text(exact))
+    assert [(g.group_id, g.kind, g.members[0].article_id) for g in find_duplicate_groups(db)] == [
+        (1, "near", "a1"), (2, "exact", "b2")]
+
+
+def test_rebuild_writes_one_row_per_member(db):
+    near, exact = post(11), post(12)
+    add_article(db, "a1", "Clinic North", text(exact))
+    add_article(db, "b1", "Clinic South", text(exact))
+    add_article(db, "c1", "Clinic North", text(near))
+    add_article(db, "d1", "Clinic East", text(edited(near, seed=111)))
+    add_article(db, "e1", "Clinic West", text(post(13)))
+    assert rebuild_duplicate_groups(db) == 2
+    rows = groups_table(db)
+    assert [(r["group_id"], r["article_id"], r["kind"], r["site"]) for r in rows] == [
+        (1, "a1", "exact", "Clinic North"), (1, "b1", "exact", "Clinic South"),
+        (2, "c1", "near", "Clinic North"), (2, "d1", "near", "Clinic East")]
+    assert [r["similarity"] for r in rows[:3]] == [1.0, 1.0, 1.0]
+    assert 0.8 <= rows[3]["similarity"] < 1.0
+    assert db["duplicate_groups"].pks == ["group_id", "article_id"]
+
+
+def test_rebuild_again_gives_identical_rows(db):
+    original = post(14)
+    add_article(db, "a1", "Clinic North", text(original))
+    add_article(db, "b1", "Clinic South", text(original))
+    add_article(db, "c1", "Clinic East", text(edited(original, seed=114)))
+    add_article(db, "d1", "Clinic West", text(edited(original, seed=214)))
+    rebuild_duplicate_groups(db)
+    first = groups_table(db)
+    rebuild_duplicate_groups(db)
+    assert groups_table(db) == first
+    assert len(first) == 4
+
+
+def test_rebuild_drops_groups_that_no_longer_hold(db):
+    original = post(15)
+    add_article(db, "a1", "Clinic North", text(original))
+    add_article(db, "b1", "Clinic South", text(original))
+    assert rebuild_duplicate_groups(db) == 1
+    body = text(post(16))
+    db["articles"].update("b1", {"body_text": body, "content_hash": Article(
+        url="http://clinic-south.test/blog/b1/", title="Knee pain explained", body_text=body,
+        body_markdown=body).content_hash})
+    assert rebuild_duplicate_groups(db) == 0
+    assert groups_table(db) == []
+
+
+def test_a_post_syndicated_to_a_second_clinic_site_is_grouped_after_the_crawl(own_sites):
+    source = own_sites.root / "frontrange-spine" / "blog" / "tennis-elbow-prp" / "index.html"
+    copy = source.read_text().replace("https://frontrange-spine.test", "https://harbor-physio.test")
+    (own_sites.root / "harbor-physio" / "blog" / "tennis-elbow-prp.html").write_text(copy)
+    listing = own_sites.root / "harbor-physio" / "blog.html"
+    listing.write_text(listing.read_text().replace("</body>", '<a href="/blog/tennis-elbow-prp">PRP</a></body>'))
+    result = own_sites.crawl(sites_file=own_sites.sites_file(only=["frontrange-spine", "harbor-physio"]))
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = sqlite_utils.Database(own_sites.db)
+    groups = list(db.query("select group_id, kind, group_concat(site) as sites from duplicate_groups "
+                           "group by group_id"))
+    assert [(g["kind"], sorted(g["sites"].split(","))) for g in groups] == [
+        ("exact", ["frontrange-spine", "harbor-physio"])]
