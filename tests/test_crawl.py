@@ -166,3 +166,10 @@ def test_references_links_and_reviewer_roles_reach_the_archive(db):
     assert db.execute("select count(*) from links where kind = 'study'").fetchone()[0] >= 10
     labels = {row["role_label"] for row in db.query("select role_label from article_people where role = 'reviewer'")}
     assert {"medical reviewer", "reviewer", "fact checker"} <= labels
+
+
+def test_body_images_are_stored_with_alt_text(db):
+    rows = list(db.query("select a.url, i.position, i.src, i.alt from images i join articles a on a.id = i.article_id "
+                         "where a.url like '%/blog/tennis-elbow-prp/'"))
+    assert rows and rows[0]["position"] == 1 and rows[0]["src"].endswith("lateral-elbow-ultrasound-1024x576.jpg")
+    assert rows[0]["alt"] == "Ultrasound image of the common extensor tendon at the lateral elbow"

@@ -135,6 +135,15 @@ def m006_duplicate_groups(db: sqlite_utils.Database) -> None:
     db["duplicate_groups"].create_index(["article_id"], unique=True)  # one group per article
 
 
+@migrations()
+def m007_images(db: sqlite_utils.Database) -> None:
+    """Each post's body images with alt text and caption; existing posts fill in when next saved."""
+    db["images"].create(
+        {"article_id": str, "position": int, "src": str, "alt": str, "caption": str},
+        pk=("article_id", "position"), foreign_keys=[("article_id", "articles", "id")],
+    )
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -147,8 +147,12 @@ def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person
 
 
 def _save_citations_and_links(db: sqlite_utils.Database, identifier: str, article: Article) -> None:
-    db.execute("delete from citations where article_id = ?", [identifier])
-    db.execute("delete from links where article_id = ?", [identifier])
+    for table in ("citations", "links", "images"):
+        db.execute(f"delete from [{table}] where article_id = ?", [identifier])
+    db["images"].insert_all(
+        ({"article_id": identifier, "position": position, **dataclasses.asdict(image)}
+         for position, image in enumerate(article.images, 1)),
+        pk=("article_id", "position"))
     db["citations"].insert_all(
         ({"article_id": identifier, **dataclasses.asdict(reference)} for reference in article.references),
         pk=("article_id", "position"))
