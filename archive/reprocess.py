@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from archive.duplicates import rebuild_duplicate_groups
@@ -23,6 +24,7 @@ from archive.records import Article
 from archive.store import captures_path, open_archive, save_article
 
 CHUNK = 16
+WRITE_BATCH = 64
 _store: sqlite3.Connection | None = None
 
 
@@ -57,10 +59,13 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
     counts: Counter = Counter()
     workers = workers or os.cpu_count() or 1
     with ProcessPoolExecutor(workers, initializer=_open_store, initargs=(str(captures_path(db_path)),)) as pool:
-        for job, result, sha256 in pool.map(_extract_job, jobs, chunksize=CHUNK):
-            counts[_write(db, job, result, sha256)] += 1
+        results = pool.map(_extract_job, jobs, chunksize=CHUNK)
+        while batch := list(islice(results, WRITE_BATCH)):
+            with db.atomic():  # one commit per batch: the single writer must keep up with all cores
+                for job, result, sha256 in batch:
+                    counts[_write(db, job, result, sha256)] += 1
             if progress:
-                progress(1)
+                progress(len(batch))
     rebuild_duplicate_groups(db)  # bodies may read differently now
     db.close()
     return counts
@@ -88,11 +93,10 @@ def _jobs(db, site: str | None) -> Iterator[Job]:
 def _write(db, job: Job, result, sha256: str | None) -> str:
     if result is None:
         return "missing capture"
-    with db.atomic():
-        identifier, outcome = None, "not article"
-        if isinstance(result, Article):
-            identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
-                                               source="re-extraction")
-        # what the page is now read as; when and by which run it was fetched stay as they were
-        db["urls"].update(job.url, {"kind": result.kind, "reason": result.reason, "article_id": identifier})
+    identifier, outcome = None, "not article"
+    if isinstance(result, Article):
+        identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
+                                           source="re-extraction")
+    # what the page is now read as; when and by which run it was fetched stay as they were
+    db["urls"].update(job.url, {"kind": result.kind, "reason": result.reason, "article_id": identifier})
     return outcome
