@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from archive.store.versions import changed_parts
+
 _TOKENS = re.compile(r"\S+\s*")  # each word with the whitespace after it
 
 
@@ -47,13 +49,8 @@ class VersionDiff:
 
     @property
     def changed(self) -> list[str]:
-        return json.loads(self.new["changed"] or "[]") if self.new["version"] == self.old["version"] + 1 else [
-            part for part in ("title", "body", "dates", "people", "references") if self._differs(part)]
-
-    def _differs(self, part: str) -> bool:
-        columns = {"title": ["title"], "body": ["body_text"], "dates": ["published", "modified"],
-                   "people": ["authors", "reviewers"], "references": ["references"]}[part]
-        return any(self.old[c] != self.new[c] for c in columns)
+        """What differs between the two versions: title, body, dates, people, references."""
+        return changed_parts(self.old, self.new)
 
     def render(self) -> str:
         old, new = self.old, self.new

@@ -4,6 +4,8 @@ Run with `scrapy crawl clinic_blogs -a sites=FILE -s ARCHIVE_DB=PATH`, or throug
 `clinic-archive crawl`, which loads this module.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "clinic_archive"
 SPIDER_MODULES = ["scraper.spiders"]
 NEWSPIDER_MODULE = "scraper.spiders"
@@ -33,7 +35,12 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = False  # Scrapy's jitter goes down to half the delay; a delay is a minimum here
+# Scrapy's jitter goes down to half the delay; here a delay is a minimum. Newer Scrapy names
+# the knob DOWNLOAD_DELAY_JITTER and warns about the old one.
+if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER"):
+    DOWNLOAD_DELAY_JITTER = 0
+else:
+    RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
