@@ -23,22 +23,30 @@ class VersionNotFound(LookupError):
     """The article or one of the asked-for versions is not in the archive."""
 
 
-def word_diff(old: str, new: str) -> str:
-    """Both texts with removals as [-...-] and additions as {+...+}; unchanged words as they are."""
+def word_diff_ops(old: str, new: str) -> list[tuple[str, str]]:
+    """The new text as runs of ("equal" | "delete" | "insert", text), word by word."""
     a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
     words_a, words_b = [t.rstrip() for t in a], [t.rstrip() for t in b]
-    parts = []
+    ops = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=words_a, b=words_b, autojunk=False).get_opcodes():
         if op == "equal":
-            parts.append("".join(b[j1:j2]))
+            ops.append(("equal", "".join(b[j1:j2])))
             continue
-        gap = (b[j2 - 1] if j2 > j1 else a[i2 - 1])[len((b[j2 - 1] if j2 > j1 else a[i2 - 1]).rstrip()):]
+        last = b[j2 - 1] if j2 > j1 else a[i2 - 1]
         if i2 > i1:
-            parts.append(f"[-{' '.join(words_a[i1:i2])}-]")
+            ops.append(("delete", " ".join(words_a[i1:i2])))
         if j2 > j1:
-            parts.append(f"{{+{' '.join(words_b[j1:j2])}+}}")
-        parts.append(gap)
-    return "".join(parts)
+            ops.append(("insert", " ".join(words_b[j1:j2])))
+        ops.append(("equal", last[len(last.rstrip()):]))
+    return ops
+
+
+_PLAIN_MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+
+
+def word_diff(old: str, new: str) -> str:
+    """Both texts with removals as [-...-] and additions as {+...+}; unchanged words as they are."""
+    return "".join(_PLAIN_MARKS[op].format(text) for op, text in word_diff_ops(old, new))
 
 
 @dataclass

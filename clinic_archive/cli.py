@@ -123,8 +123,16 @@ def extract(paths, urls_tsv):
 @click.option("--db", "db_path", default="archive.db", show_default=True,
               type=click.Path(exists=True, dir_okay=False), help="Archive database to serve.")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port on 127.0.0.1.")
-def serve(db_path, port):
-    """Serve the archive with Datasette on 127.0.0.1.
+@click.option("--immutable", is_flag=True,
+              help="Publish a finished archive: fold in its WAL, count its tables once "
+                   "(as `datasette inspect`) and open it immutable. Refused while a crawl writes it.")
+@click.option("--expose-captures", is_flag=True,
+              help="Also serve each capture's raw HTML, as sandboxed plain text. Off by default.")
+def serve(db_path, port, immutable, expose_captures):
+    """Serve the archive with Datasette on 127.0.0.1, read-only.
+
+    Search at /DB/search, read an article at /DB/-/article/ID, check extraction
+    health at /DB/-/health (DB is the file name without .db).
 
     Example:
 
@@ -132,8 +140,11 @@ def serve(db_path, port):
     """
     from archive.serve import serve as run_datasette
 
-    click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/")
-    run_datasette(db_path, port=port)
+    click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/{Path(db_path).stem}/search")
+    try:
+        run_datasette(db_path, port=port, immutable=immutable, expose_captures=expose_captures)
+    except ArchiveLocked as err:
+        raise click.ClickException(f"{err}; --immutable needs a finished archive") from None
 
 
 @cli.command()

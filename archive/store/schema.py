@@ -144,6 +144,13 @@ def m007_images(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m008_article_year(db: sqlite_utils.Database) -> None:
+    """A year to facet and group by, computed from published: nothing extra to keep in sync."""
+    db.execute("alter table articles add column year integer generated always as "
+               "(cast(nullif(substr(published, 1, 4), '') as integer)) virtual")
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)
