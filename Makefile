@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,19 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/clinic-archive demo
 
-test: install
+# The browser tests drive Debian's Chromium; install it when we may (root), else say how.
+browser:
+	@command -v chromedriver >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+		echo "browser tests will be skipped: run 'sudo apt-get install chromium chromium-driver'"
+
+test: install browser
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-* demo.captures.db* .pytest_cache

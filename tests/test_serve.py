@@ -320,3 +320,34 @@ async def test_search_over_crawled_archive_finds_seed_post_by_body_word(crawled)
     assert rows[0]["authors"] == '["James Leiber, DO"]' and rows[0]["reviewers"] == '["Ignatios Papas, DO"]'
     page = await get_page(datasette, f"/archive/-/article/{rows[0]['id']}")
     assert "medical reviewer" in page.text_content()
+
+
+def test_plain_datasette_command_from_the_readme_loads_our_plugin(archive_path):
+    """The README's `datasette serve ...` line, answering one request with --get."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    datasette_bin = Path(sys.executable).with_name("datasette")
+    metadata = Path(__file__).resolve().parent.parent / "archive" / "serve" / "metadata.yml"
+    result = subprocess.run(
+        [str(datasette_bin), "serve", str(archive_path), "--metadata", str(metadata),
+         "--setting", "sql_time_limit_ms", "2000", "--setting", "facet_time_limit_ms", "1000",
+         "--setting", "truncate_cells_html", "300", "--setting", "default_page_size", "50",
+         "--setting", "allow_download", "off", "--get", "/archive/search.json?q=injections&_shape=array"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert [row["title"] for row in json.loads(result.stdout)] == ["Knee injections"]
+
+
+async def test_every_table_canned_query_and_core_page_answers(datasette):
+    metadata = (await get_json(datasette, "/-/metadata.json"))["databases"]["archive"]
+    paths = ["/", "/archive", "/archive/-/health"]
+    paths += [f"/archive/{name}" for name in metadata["queries"]]
+    paths += [f"/archive/{name}" for name in metadata["tables"]]
+    rows = await get_json(datasette, "/archive/articles.json?_shape=array")
+    paths += [f"/archive/articles/{rows[0]['id']}", f"/archive/-/article/{rows[0]['id']}"]
+    for path in paths:
+        response = await datasette.client.get(path)
+        assert response.status_code == 200, path
+        assert "Traceback" not in response.text and "message-error" not in response.text, path
