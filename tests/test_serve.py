@@ -137,8 +137,11 @@ async def test_table_search_box_leads_to_ranked_search_keeping_the_site_filter(d
     response = await datasette.client.get("/archive/articles?_search=knee&site=Clinic")
     assert response.status_code == 302
     assert response.headers["location"] == "/archive/search?q=knee&site=Clinic"
-    # An explicit sort or the JSON API keeps Datasette's own table search.
-    assert (await datasette.client.get("/archive/articles?_search=knee&_sort_desc=published")).status_code == 200
+    # The form repeats the default sort; still ranked.
+    assert (await datasette.client.get("/archive/articles?_search=knee&_sort_desc=published")).status_code == 302
+    # Another sort, an explicit search mode or the JSON API keep Datasette's own table search.
+    for plain in ("_sort=title", "_searchmode=escaped"):
+        assert (await datasette.client.get(f"/archive/articles?_search=knee&{plain}")).status_code == 200
     rows = await get_json(datasette, "/archive/articles.json?_search=mesenchymal&_shape=array")
     assert [row["title"] for row in rows] == ["Stem cells"]
 
@@ -291,6 +294,12 @@ async def test_health_page_shows_missing_shares_and_fetch_errors_per_site_and_ru
 
 
 # Serving modes
+
+
+async def test_posting_to_the_archive_is_refused(datasette):
+    for path in ("/archive/recent_changes", "/archive/articles", "/archive"):
+        response = await datasette.client.post(path, data={"sql": "delete from articles"})
+        assert response.status_code == 405 and "read-only" in response.text, path
 
 
 async def test_serving_is_read_only(datasette, archive_path):

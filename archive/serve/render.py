@@ -64,4 +64,10 @@ _DIFF_TAGS = {"equal": "{}", "delete": "<del>{}</del>", "insert": "<ins>{}</ins>
 
 def diff_html(old: str | None, new: str | None) -> Markup:
     """The new text with removed words in <del> and added words in <ins>, all escaped."""
-    return Markup("".join(_DIFF_TAGS[op].format(escape(text)) for op, text in word_diff_ops(old, new)))
+    parts, previous = [], None
+    for op, text in word_diff_ops(old, new):
+        if previous == "delete" and op == "insert":
+            parts.append(" ")  # "<del>if</del> <ins>and</ins>", not "ifand"
+        parts.append(_DIFF_TAGS[op].format(escape(text)))
+        previous = op
+    return Markup("".join(parts))

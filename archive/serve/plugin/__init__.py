@@ -21,6 +21,7 @@ CHARTS = {"posts_per_month": ("month", "posts", "site")}
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY")]
 RAW_VALUES = {"1", "on", "true", "yes"}
+DEFAULT_SORT = ("_sort_desc", "published")  # metadata.yml: articles sort_desc
 
 
 def fts_query(query: str | None, raw: str | None = None) -> str:
@@ -85,6 +86,8 @@ def asgi_wrapper(datasette):
         async def wrapped(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not scope["path"].startswith("/-/"):
+                return await _read_only(send)  # Datasette 0.65 answers a POST to a canned query with a 500
             target = _ranked_search_redirect(scope)
             if target:
                 return await _redirect(send, target)
@@ -102,16 +105,29 @@ def asgi_wrapper(datasette):
 
 
 def _ranked_search_redirect(scope) -> str | None:
-    """/DB/articles?_search=q (HTML, no explicit sort) -> the ranked search, /DB/search?q=q."""
+    """/DB/articles?_search=q (HTML) -> the ranked search, /DB/search?q=q.
+
+    The table's search form repeats the default sort (newest first), so only another sort,
+    or an explicit _searchmode, asks for Datasette's own unranked table search.
+    """
     path = scope["path"]
     if not path.endswith("/articles") or path.count("/") != 2:
         return None
     args = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     query = (args.get("_search") or [""])[0].strip()
-    if not query or any(key.startswith("_sort") for key in args):
+    sorts = {(key, value) for key in ("_sort", "_sort_desc") for value in args.get(key, [])}
+    if not query or "_searchmode" in args or sorts - {DEFAULT_SORT}:
         return None
     params = {"q": query, "site": (args.get("site") or [""])[0]}
     return f"{path[: -len('/articles')]}/search?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+async def _read_only(send) -> None:
+    body = b"This archive is served read-only.\n"
+    await send({"type": "http.response.start", "status": 405,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _redirect(send, location: str) -> None:
