@@ -15,6 +15,7 @@ from archive.store import ArchiveLock, open_archive
 SETTINGS = {
     "sql_time_limit_ms": 2000,    # an analyst's runaway query stops, the server stays up
     "facet_time_limit_ms": 1000,  # array facets over 100k rows need more than the default 200
+    "suggest_facets": False,  # suggestions probe every column on every table view: 7 s at 100k articles
     "truncate_cells_html": 300,
     "default_page_size": 50,
     "allow_download": False,  # serve query results, not the whole file

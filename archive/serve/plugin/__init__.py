@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from archive.serve import pages
 from archive.serve.charts import chart_from_rows
+from archive.serve.facets import ListFacet
 from archive.serve.render import highlight
 
 # Canned queries drawn as charts above their table: query name -> (x, y, series).
@@ -41,6 +42,11 @@ def prepare_connection(conn, database):
         return
     conn.create_function("fts_query", 2, fts_query, deterministic=True)
     conn.execute("PRAGMA query_only = 1")  # serving never writes, whatever SQL arrives
+
+
+@hookimpl
+def register_facet_classes():
+    return [ListFacet]
 
 
 @hookimpl
