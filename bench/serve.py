@@ -628,6 +628,14 @@ def benchmark_rows(db: str, queries: list[Query], ids: list[str], warm_ids: list
             [("", f"/{db}/-/article/{i}", {}) for i in ids]),
         Row("row page /articles/ID", ARTICLE_TARGET_MS, [("", f"/{db}/articles/{i}", {}) for i in warm_ids],
             [("", f"/{db}/articles/{i}", {}) for i in ids]),
+        *[Row(label, None, [("", path, {})], [("", path, {})] * 10) for label, path in (
+            ("health page /-/health", f"/{db}/-/health"),
+            ("canned query recent_changes", f"/{db}/recent_changes"),
+            ("canned query citing_studies", f"/{db}/citing_studies"),
+            ("canned query without_references", f"/{db}/without_references"),
+            ("canned query by_reviewer", f"/{db}/by_reviewer"),
+            ("canned query posts_per_month", f"/{db}/posts_per_month"),
+            ("canned query duplicate_groups", f"/{db}/duplicate_groups"))],
     ]
 
 

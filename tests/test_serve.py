@@ -376,3 +376,21 @@ async def test_every_table_canned_query_and_core_page_answers(datasette):
         response = await datasette.client.get(path)
         assert response.status_code == 200, path
         assert "Traceback" not in response.text and "message-error" not in response.text, path
+
+
+async def test_health_page_shows_body_length_drift_and_a_field_going_missing_between_runs(tmp_path):
+    db = open_archive(tmp_path / "archive.db")
+    save_site(db, "Clinic", ["http://clinic.test/blog/"], ["clinic.test"])
+    first = start_run(db, ["Clinic"])
+    post = dataclasses.replace(make_article(body=" ".join(["word"] * 100)), body_markdown="x")
+    save_article(db, post, "Clinic", 1, "a", first)
+    finish_run(db, first, "finished", {"Clinic": {"fetched": 1}})
+    second = start_run(db, ["Clinic"])  # a redesign: half the body and no author any more
+    save_article(db, dataclasses.replace(post, body_text=" ".join(["word"] * 50), authors=[]), "Clinic", 2, "b", second)
+    finish_run(db, second, "finished", {"Clinic": {"fetched": 1}})
+    db.close()
+    page = await get_page(make_datasette(tmp_path / "archive.db"), "/archive/-/health")
+    runs = {tr.xpath("string(td[1])"): [td.text_content() for td in tr.xpath("td")]
+            for tr in page.xpath("//h2[text()='Per site and run']/following-sibling::table[1]//tr[td]")}
+    assert runs[str(second)][6] == "100%" and runs[str(first)][6] == "0%"  # no author
+    assert runs[str(second)][9] == "-50%" and runs[str(first)][9] == "-"   # body length drift

@@ -31,8 +31,8 @@ _PER_RUN = """
 select v.run_id, a.site, count(*) as extracted,
   avg(v.authors is null or v.authors in ('', '[]')) as missing_author,
   avg(v.published is null or v.published = '') as missing_date,
-  avg(v.[references] is null or v.[references] in ('', '[]')) as missing_references,
-  avg(length(v.body_text)) as mean_chars
+  avg(coalesce(v.reference_count, 0) = 0) as missing_references,
+  avg(v.word_count) as mean_words
 from article_versions v join articles a on a.id = v.article_id
 where v.run_id in (select id from runs order by id desc limit :runs)
 group by v.run_id, a.site
@@ -66,7 +66,7 @@ def report(conn: sqlite3.Connection) -> dict:
     for row in rows:
         run = runs[row["run_id"]]
         row.update(started=run["started"], status=run["status"])
-        for key in ("extracted", "missing_author", "missing_date", "missing_references", "mean_chars",
+        for key in ("extracted", "missing_author", "missing_date", "missing_references", "mean_words",
                     "length_drift", "fetched", "failed"):
             row.setdefault(key, None)
         row.setdefault("fetch_errors", 0)
@@ -85,7 +85,7 @@ def _add_drift(rows: list[dict]) -> None:
     """Mean body length against the same site's previous run that extracted anything."""
     previous: dict[str, float] = {}
     for row in rows:
-        mean = row.get("mean_chars")
+        mean = row.get("mean_words")
         if mean is None:
             continue
         before = previous.get(row["site"])

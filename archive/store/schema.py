@@ -158,6 +158,21 @@ def m009_facet_indexes(db: sqlite_utils.Database) -> None:
         db.execute(f"create index if not exists articles_{column} on articles({column})")
 
 
+@migrations()
+def m010_health_columns(db: sqlite_utils.Database) -> None:
+    """The health page's per-run body lengths and per-site shares, without reading post bodies."""
+    db["article_versions"].add_column("word_count", int)
+    db["article_versions"].add_column("reference_count", int)
+    db.register_function(lambda text: len((text or "").split()), name="words_in", deterministic=True)
+    db.execute("update article_versions set word_count = words_in(body_text), "
+               "reference_count = json_array_length(coalesce(nullif([references], ''), '[]'))")
+    # Covering indexes: the page reads these columns of every row, never the bodies beside them.
+    db.execute("create index if not exists article_versions_health on article_versions"
+               "(run_id, article_id, word_count, reference_count, authors, published)")
+    db.execute("create index if not exists articles_health on articles"
+               "(site, id, authors, published, word_count, extraction_errors, gone_since)")
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -56,6 +56,8 @@ def add_version(db: sqlite_utils.Database, article_id: str, fields: dict, *, see
     db["article_versions"].insert({
         "article_id": article_id, "version": number, "seen_at": seen_at, "source": source,
         "changed": json.dumps(changed_parts(latest, fields)), **fields, "version_hash": digest,
+        "word_count": len((fields["body_text"] or "").split()),
+        "reference_count": len(json.loads(fields["references"] or "[]")),
         "capture_id": capture_id, "run_id": run_id, "extractor_version": extractor_version,
     }, pk=("article_id", "version"))
     return number
