@@ -30,6 +30,7 @@ test: install browser
 bench: install
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/serve.py
 
 clean:

@@ -42,7 +42,7 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parent.parent)  # this script is named like the package it measures
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: the repo, not bench/, first
 
 import httpx  # noqa: E402
 import sqlite_utils  # noqa: E402

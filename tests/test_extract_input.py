@@ -110,6 +110,24 @@ def test_dated_main_text_without_article_markup_is_an_article():
     assert result.reason == "324 words of main text with a date, no article markup"
 
 
+@pytest.mark.parametrize("dateline", [
+    '<abbr class="published" title="2021-03-12T10:00:00">March 12</abbr>',
+    '<div class="entry-date">12.03.2021</div>',
+    '<span class="posted-on">Posted on 2021/03/12</span>',
+])
+def test_a_post_our_rules_cannot_date_gets_htmldates_reading(dateline):
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article><h1>Knee pain</h1>"
+            + dateline + "<p>" + "Knee pain responds to exercise therapy in most patients. " * 30 + "</p></article></body></html>")
+    assert extract(html, "https://clinic.test/blog/knee-pain/").published.value == "2021-03-12"
+
+
+def test_a_guessed_date_does_not_make_a_service_page_a_post():
+    html = ("<html><body><h1>Sports rehab</h1><div class='entry-date'>12.03.2021</div><p>"
+            + "Our therapists plan your return to sport with you. " * 40 + "</p></body></html>")
+    result = extract(html, "https://clinic.test/services/sports-rehab/")
+    assert isinstance(result, NotArticle) and result.kind == "other"
+
+
 def test_malformed_html_still_extracts():
     html = post(body=BODY.replace("</p>", "")) + "<div><span><b>unclosed"
     result = extract(html, "https://clinic.test/blog/knee/")

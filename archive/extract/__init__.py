@@ -14,8 +14,8 @@ from archive.extract.classify import Evidence, classify, count_teasers
 from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
-    find_canonical, find_description, find_language, find_modified, find_published,
-    find_reviewed, find_site_name, find_title,
+    find_canonical, find_description, find_language, find_modified, find_published, find_reviewed,
+    find_site_name, find_title, guess_published,
 )
 from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.promos import find_ctas, find_disclaimer
@@ -25,7 +25,7 @@ from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
 
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.3.2"
 log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
@@ -63,6 +63,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
     authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
     published = (steps.run("selectors.date", None, override_published, page, selectors)
                  or steps.run("published", None, find_published, page, elsewhere))
+    guessed_date = None if published else steps.run("published", None, guess_published, page)
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),
@@ -95,7 +96,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         language=steps.run("language", None, find_language, page, body.text),
         authors=authors,
         reviewers=reviewers,
-        published=published,
+        published=published or guessed_date,
         sections=body.sections,
         references=steps.run("references", [], find_references, body.main),
         links=steps.run("links", [], body_links, body.main, url),

@@ -11,6 +11,7 @@ import warnings
 from datetime import datetime
 from typing import Any
 
+import htmldate
 import py3langid
 from dateutil import parser as dateparser
 
@@ -103,6 +104,18 @@ def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue 
         or _visible_date(page, elsewhere or Elsewhere(page), modified=False)
         or _url_date(page.url)
     )
+
+
+def guess_published(page: Page) -> DateValue | None:
+    """htmldate's reading of the page (<time> and <abbr> elements, date classes, dates in the
+    text), for posts our rules can't date. It reads a copy, so page.tree stays whole. A guess:
+    service pages carry such dates too, so it is no evidence that a page is a post."""
+    try:
+        found = htmldate.find_date(page.tree, url=page.url, original_date=True, extensive_search=False,
+                                   outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return DateValue(found, "visible") if found else None
 
 
 def find_modified(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:

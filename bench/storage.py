@@ -6,7 +6,7 @@
 3. export of the written archive to each format, each in its own process, with its peak
    RSS, at two archive sizes to show memory stays flat as rows grow.
 
-    .venv/bin/python bench/archive.py [--articles 50000] [--reprocess-pages 1000]
+    .venv/bin/python bench/storage.py [--articles 50000] [--reprocess-pages 1000]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-sys.path[0] = str(Path(__file__).resolve().parent.parent)  # this script is named like the package it measures
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: the repo, not bench/, first
 
 from archive import Archive  # noqa: E402
 from archive.records import Article, Capture, DateValue, Person, Reference  # noqa: E402
