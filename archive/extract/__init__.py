@@ -10,7 +10,7 @@ import logging
 from collections.abc import Mapping
 
 from archive.extract.bylines import find_people
-from archive.extract.classify import Evidence, classify, count_teasers
+from archive.extract.classify import Evidence, classify, count_teasers, marked_as_article
 from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
@@ -63,7 +63,9 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
     authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
     published = (steps.run("selectors.date", None, override_published, page, selectors)
                  or steps.run("published", None, find_published, page, elsewhere))
-    guessed_date = None if published else steps.run("published", None, guess_published, page)
+    # Only a page that can be a post without a date (marked up, or with a byline) needs a guess.
+    guessed_date = None if published or not (authors or marked_as_article(page)) else \
+        steps.run("published", None, guess_published, page)
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),

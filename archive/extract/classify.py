@@ -35,7 +35,7 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     url = urlsplit(page.url or "")
     if page.url and url.path in ("", "/") and not url.query and not article:
         return "other", "site home page"
-    marked = bool(article) or (page.first_meta("og:type") or "").lower() == "article"
+    marked = marked_as_article(page)
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
@@ -50,6 +50,11 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
+
+
+def marked_as_article(page: Page) -> bool:
+    """JSON-LD Article/BlogPosting or og:type article: a post even without a date or byline."""
+    return bool(article_node(page)) or (page.first_meta("og:type") or "").lower() == "article"
 
 
 def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
