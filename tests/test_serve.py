@@ -273,6 +273,13 @@ async def test_article_page_diff_between_chosen_versions_and_errors(datasette):
     assert (await datasette.client.get("/nosuchdb/-/article/x")).status_code == 404
 
 
+async def test_plugin_pages_answer_404_on_a_database_that_is_not_an_archive(datasette):
+    datasette.add_memory_database("notes")  # a plain `datasette` may serve other files beside ours
+    for path in ("/notes/-/article/x", "/notes/-/health", "/notes/-/capture/1"):
+        response = await datasette.client.get(path)
+        assert response.status_code == 404 and "not a clinic-archive database" in response.text, path
+
+
 async def test_article_page_allows_no_script(datasette):
     rows = await get_json(datasette, "/archive/articles.json?_shape=array")
     response = await datasette.client.get(f"/archive/-/article/{rows[0]['id']}")

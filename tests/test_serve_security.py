@@ -92,7 +92,7 @@ async def count_rows(datasette, table: str) -> int:
 # --- scraped content shows as text and never runs ----------------------------------------
 
 def test_the_checker_finds_every_payload_in_the_raw_page():
-    raw = (Path(__file__).parent / "pages" / "hostile-post-v1.html").read_text()
+    raw = (Path(__file__).parent / "pages" / "hostile-post.html").read_text()
     found = executable_payloads(raw)
     for expected in ["<script>window.__pwned=1", "<img onerror='window.__pwned=2'>",
                      "<a href='javascript:window.__pwned=3'>", "<svg onload='window.__pwned=5'>",

@@ -65,7 +65,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
                  or steps.run("published", None, find_published, page, elsewhere))
     # Only a page that can be a post without a date (marked up, or with a byline) needs a guess.
     guessed_date = None if published or not (authors or marked_as_article(page)) else \
-        steps.run("published", None, guess_published, page)
+        steps.run("published.guess", None, guess_published, page)
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),

@@ -17,23 +17,24 @@ import sqlite_utils
 from datasette import NotFound, Response
 
 from archive.diff import VersionNotFound, version_diff
-from archive.serve import health
+from archive.serve import PLUGIN, health
 from archive.serve.render import diff_html, markdown_html, safe_link
 from archive.store.captures import captures_path
 
 # No scripts, no frames, no remote images: scraped content can't act or call home.
 NO_SCRIPT_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                  "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-PLUGIN = "clinic-archive"
 
 
-def archive_database(datasette, request):
+async def archive_database(datasette, request):
     """The requested database, if it is an archive; NotFound otherwise."""
     name = request.url_vars["database"]
     try:
         db = datasette.get_database(name)
     except KeyError:
         raise NotFound(f"no database {name!r}") from None
+    if not await db.table_exists("articles_fts"):
+        raise NotFound(f"{name} is not a clinic-archive database")
     return db
 
 
@@ -50,7 +51,7 @@ def _json_list(value) -> list:
 
 
 async def article_page(datasette, request) -> Response:
-    db = archive_database(datasette, request)
+    db = await archive_database(datasette, request)
     article_id = request.url_vars["id"]
     rows = (await db.execute("select * from articles where id = ?", [article_id])).rows
     if not rows:
@@ -141,7 +142,7 @@ def captures_exposed(datasette) -> bool:
 
 async def capture_page(datasette, request) -> Response:
     """What was fetched and when; the raw bytes only when the server opted in."""
-    db = archive_database(datasette, request)
+    db = await archive_database(datasette, request)
     capture_id = int(request.url_vars["id"])
     raw = request.url_vars.get("format") == "txt"
     if raw and not captures_exposed(datasette):
@@ -164,6 +165,6 @@ async def capture_page(datasette, request) -> Response:
 
 
 async def health_page(datasette, request) -> Response:
-    db = archive_database(datasette, request)
-    report = await db.execute_fn(lambda conn: health.report(conn))
+    db = await archive_database(datasette, request)
+    report = await db.execute_fn(health.report)
     return await render(datasette, request, "health.html", {"database": db.name, **report})

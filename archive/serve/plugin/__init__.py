@@ -93,10 +93,12 @@ def asgi_wrapper(datasette):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not scope["path"].startswith("/-/"):
-                return await _read_only(send)  # Datasette 0.65 answers a POST to a canned query with a 500
+                # Datasette 0.65 answers a POST to a canned query with a 500
+                return await _respond(send, 405, b"This archive is served read-only.\n",
+                                      [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD")])
             target = _ranked_search_redirect(scope)
             if target:
-                return await _redirect(send, target)
+                return await _respond(send, 302, b"", [(b"location", target.encode("latin-1"))])
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":
@@ -128,15 +130,7 @@ def _ranked_search_redirect(scope) -> str | None:
     return f"{path[: -len('/articles')]}/search?{urlencode({k: v for k, v in params.items() if v})}"
 
 
-async def _read_only(send) -> None:
-    body = b"This archive is served read-only.\n"
-    await send({"type": "http.response.start", "status": 405,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD"),
-                            (b"content-length", str(len(body)).encode())]})
+async def _respond(send, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": headers + [(b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
-
-
-async def _redirect(send, location: str) -> None:
-    await send({"type": "http.response.start", "status": 302,
-                "headers": [(b"location", location.encode("latin-1")), (b"content-length", b"0")]})
-    await send({"type": "http.response.body", "body": b""})
