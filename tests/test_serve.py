@@ -273,6 +273,17 @@ async def test_article_page_diff_between_chosen_versions_and_errors(datasette):
     assert (await datasette.client.get("/nosuchdb/-/article/x")).status_code == 404
 
 
+async def test_an_archive_from_an_older_version_served_by_plain_datasette_says_to_upgrade(archive_path):
+    from datasette.app import Datasette
+    db = open_archive(archive_path)
+    db.execute("delete from _sqlite_migrations where name = 'm010_health_columns'")  # as if written before it
+    db.conn.commit()
+    db.close()
+    response = await Datasette([str(archive_path)]).client.get("/archive/-/health")
+    assert response.status_code == 503
+    assert "lacks m010_health_columns" in response.text and "clinic-archive serve" in response.text
+
+
 async def test_plugin_pages_answer_404_on_a_database_that_is_not_an_archive(datasette):
     datasette.add_memory_database("notes")  # a plain `datasette` may serve other files beside ours
     for path in ("/notes/-/article/x", "/notes/-/health", "/notes/-/capture/1"):

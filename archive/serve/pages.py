@@ -15,11 +15,13 @@ from pathlib import Path
 
 import sqlite_utils
 from datasette import NotFound, Response
+from datasette.views.base import DatasetteError
 
 from archive.diff import VersionNotFound, version_diff
 from archive.serve import PLUGIN, health
 from archive.serve.render import diff_html, markdown_html, safe_link
 from archive.store.captures import captures_path
+from archive.store.schema import migrations
 
 # No scripts, no frames, no remote images: scraped content can't act or call home.
 NO_SCRIPT_CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -35,6 +37,11 @@ async def archive_database(datasette, request):
         raise NotFound(f"no database {name!r}") from None
     if not await db.table_exists("articles_fts"):
         raise NotFound(f"{name} is not a clinic-archive database")
+    pending = await db.execute_fn(lambda conn: [m.name for m in migrations.pending(sqlite_utils.Database(conn))])
+    if pending:  # a plain `datasette` serves the file as it is; our connections can't upgrade it
+        raise DatasetteError(f"{name} was written by an older clinic-archive and lacks {', '.join(pending)}; "
+                             "open it once with `clinic-archive serve` (or any crawl) to upgrade it",
+                             title="Archive needs upgrading", status=503)
     return db
 
 
