@@ -1,15 +1,19 @@
-"""Turn a capture into archive rows: keep the raw bytes, extract, write the record."""
+"""Turn what a crawl fetched into archive rows: keep the raw bytes, extract, write the record."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
 from archive.extract import extract
-from archive.records import Article, Capture, NotModified
+from archive.records import Article, Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
 from archive.store import (
-    CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_url, save_article,
+    CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_discovery_document,
+    record_fetch_error, record_gone, record_skip, record_url, save_article,
 )
+
+CrawlItem = Capture | NotModified | DiscoveryDocument | WordPressApi | FetchFailure
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,33 @@ class Archive:
                        capture_id, identifier, capture.run_id)
             self._checked(capture, unchanged=outcome == "unchanged")
         return outcome
+
+    def record(self, item: CrawlItem, run_id: int | None) -> list[str]:
+        """Store one thing a crawl produced, in that run; returns the run counters it adds to.
+
+        The one entry point for a local crawl's pipeline and the distributed ingester alike.
+        """
+        if isinstance(item, Capture):
+            return ["fetched", self.ingest(dataclasses.replace(item, run_id=run_id))]
+        if isinstance(item, NotModified):
+            self.not_modified(item)
+            return ["unchanged"]
+        db = self.db
+        with db.atomic():
+            if isinstance(item, DiscoveryDocument):
+                record_discovery_document(db, item.url, item.site, item.kind, run_id)
+                return [f"read_{item.kind}s"]
+            if isinstance(item, WordPressApi):
+                db["sites"].update(item.site, {"wp_api": item.root})
+                return []
+            if item.kind == "skipped":
+                record_skip(db, item.url, item.site, item.reason, run_id)
+                return ["skipped", f"skipped_by/{item.reason.split(':')[0]}"]
+            if item.kind == "gone":
+                record_gone(db, item.url, item.site, item.status or 404, run_id, self.recheck)
+                return ["gone"]
+            record_fetch_error(db, run_id, item.site, item.url, item.status, item.reason)
+            return ["failed", f"failed_by/{item.reason}"]
 
     def not_modified(self, item: NotModified) -> None:
         """A 304: the page is as stored; only its check times move."""

@@ -65,6 +65,10 @@ class FetchFailure:
     kind: str = "error"
 
 
+# What a crawl hands the archive: Archive.record() stores each of these.
+CRAWL_ITEMS = (Capture, NotModified, DiscoveryDocument, WordPressApi, FetchFailure)
+
+
 @dataclass
 class Person:
     """A named person with post-nominal credentials, e.g. James Leiber, DO."""

@@ -7,16 +7,14 @@ killed halfway still shows how far it got.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
 
 from archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
-from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
+from archive.records import CRAWL_ITEMS
 from archive.store import (
-    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, record_discovery_document,
-    record_fetch_error, record_gone, record_skip, save_site, start_run, update_run_stats,
+    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, save_site, start_run, update_run_stats,
 )
 
 log = logging.getLogger(__name__)
@@ -80,34 +78,9 @@ class ArchivePipeline:
         log.info("run %s writing to %s", self.run_id, self.db_path)
 
     def process_item(self, item):
-        db = self.archive.db
-        if isinstance(item, Capture):
-            outcome = self.archive.ingest(dataclasses.replace(item, run_id=self.run_id))
-            self._count(item.site, "fetched")
-            self._count(item.site, outcome)
-        elif isinstance(item, DiscoveryDocument):
-            with db.atomic():
-                record_discovery_document(db, item.url, item.site, item.kind, self.run_id)
-            self._count(item.site, f"read_{item.kind}s")
-        elif isinstance(item, WordPressApi):
-            with db.atomic():
-                db["sites"].update(item.site, {"wp_api": item.root})
-        elif isinstance(item, NotModified):
-            self.archive.not_modified(item)
-            self._count(item.site, "unchanged")
-        elif isinstance(item, FetchFailure):
-            with db.atomic():
-                if item.kind == "skipped":
-                    record_skip(db, item.url, item.site, item.reason, self.run_id)
-                    self._count(item.site, "skipped")
-                    self._count(item.site, f"skipped_by/{item.reason.split(':')[0]}")
-                elif item.kind == "gone":
-                    record_gone(db, item.url, item.site, item.status or 404, self.run_id, self.archive.recheck)
-                    self._count(item.site, "gone")
-                else:
-                    record_fetch_error(db, self.run_id, item.site, item.url, item.status, item.reason)
-                    self._count(item.site, "failed")
-                    self._count(item.site, f"failed_by/{item.reason}")
+        if isinstance(item, CRAWL_ITEMS):
+            for counter in self.archive.record(item, self.run_id):
+                self._count(item.site, counter)
         if time.monotonic() - self._flushed > FLUSH_EVERY:
             self._flushed = time.monotonic()
             update_run_stats(db, self.run_id, site_counts(self.crawler.stats.get_stats()))
