@@ -34,7 +34,11 @@ def cli():
               help="Override a Scrapy or ARCHIVE_* setting, e.g. -s DOWNLOAD_DELAY=2.")
 @click.option("--recheck-all", is_flag=True,
               help="Check every known page now, not only those due (conditional GETs still apply).")
-def crawl(sites_path, db_path, overrides, recheck_all):
+@click.option("--redis", "redis_url", metavar="URL",
+              help="Crawl as one worker of a fleet sharing this Redis (e.g. redis://10.0.0.5:6379/0); "
+                   "captures go to Redis for `clinic-archive ingest`, and --db is unused. "
+                   "Needs the 'distributed' extra.")
+def crawl(sites_path, db_path, overrides, recheck_all, redis_url):
     """Crawl the configured sites into the archive.
 
     Pages already archived are fetched again only when due (their check interval doubles
@@ -58,14 +62,20 @@ def crawl(sites_path, db_path, overrides, recheck_all):
         settings[name] = value
     from scraper.crawl import run_crawl  # Scrapy is heavy; only crawl needs it
 
+    if recheck_all:
+        settings["ARCHIVE_RECHECK_ALL"] = "True"
+    if redis_url:
+        _connect_redis(redis_url)
+        settings["ARCHIVE_REDIS_URL"] = redis_url
+        stats = run_crawl(sites_path, db_path, settings)
+        _print_worker_counts(stats)
+        return
     try:
         lock = ArchiveLock(db_path).acquire()
     except ArchiveLocked as err:
         raise click.ClickException(str(err)) from None
     try:
         settings["ARCHIVE_LOCK_HELD"] = "True"
-        if recheck_all:
-            settings["ARCHIVE_RECHECK_ALL"] = "True"
         run_crawl(sites_path, db_path, settings)
     finally:
         lock.release()
@@ -78,6 +88,69 @@ def crawl(sites_path, db_path, overrides, recheck_all):
     if failed:
         raise click.ClickException(f"no page could be fetched from: {', '.join(failed)}; "
                                    "see the runs, fetch_errors and urls tables for the reasons")
+
+
+def _connect_redis(url: str):
+    """A Redis client for the fleet, or one clear error."""
+    try:
+        import redis
+    except ImportError:
+        raise click.ClickException("distributed crawling needs the 'distributed' extra: "
+                                   "pip install 'clinic-archive[distributed]'") from None
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, health_check_interval=30)
+        client.ping()
+    except (redis.RedisError, ValueError) as err:
+        raise click.ClickException(f"cannot reach Redis at {url}: {err}\n"
+                                   "Hint: start redis-server, or check the URL (redis://HOST:PORT/DB).") from None
+    return client
+
+
+def _print_worker_counts(stats: dict) -> None:
+    fetched = stats.get("downloader/response_count", 0)
+    reason = stats.get("finish_reason", "finished")
+    click.echo(f"worker done ({reason}): {fetched} responses; captures are queued in Redis "
+               "for `clinic-archive ingest`")
+
+
+@cli.command()
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="The fleet's Redis.")
+@click.option("--db", "db_path", default="archive.db", show_default=True, type=click.Path(dir_okay=False),
+              help="Archive database to create or update.")
+@click.option("--prefix", default="clinic-archive", show_default=True,
+              help="Redis key prefix: the crawlers' ARCHIVE_REDIS_PREFIX.")
+@click.option("--until-idle", is_flag=True,
+              help="Exit once no capture waits and no crawler is alive, instead of running until "
+                   "SIGTERM or Ctrl-C.")
+def ingest(redis_url, db_path, prefix, until_idle):
+    """Store what a fleet of crawlers queued in Redis: the archive's one writer.
+
+    Same extraction, versions and runs as a local crawl. It holds the archive lock while it
+    runs, publishes the archive's crawl state for the crawlers to plan from, and closes a
+    run when its last crawler finishes. Killed, it loses nothing: captures wait in Redis.
+
+    Example:
+
+        clinic-archive ingest --redis redis://10.0.0.5:6379/0 --db archive.db
+    """
+    import logging
+    import signal
+
+    from archive.fleet.ingester import Ingester
+    from archive.fleet.keys import FleetKeys
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    client = _connect_redis(redis_url)
+    stop = []
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.append(True))
+    try:
+        with Ingester(client, FleetKeys(prefix), db_path) as ingester:
+            summary = ingester.run(until_idle=until_idle, should_stop=lambda: bool(stop))
+    except ArchiveLocked as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"stored {summary.stored} items; rejected {summary.rejected}; "
+               f"runs finished: {', '.join(map(str, summary.runs_finished)) or 'none'}")
 
 
 def _answered(counts: dict) -> bool:

@@ -14,28 +14,12 @@ from archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
 from archive.records import CRAWL_ITEMS
 from archive.store import (
-    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, save_site, start_run, update_run_stats,
+    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, save_site, site_counts, start_run,
+    update_run_stats,
 )
 
 log = logging.getLogger(__name__)
-STATS_PREFIX = "archive/"
 FLUSH_EVERY = 5.0  # seconds between writes of the run's counts
-
-
-def site_counts(stats: dict) -> dict[str, dict]:
-    """{site: {counter: n, 'skipped_by': {reason: n}, 'failed_by': {reason: n}}} from crawl stats."""
-    sites: dict[str, dict] = {}
-    for key, value in stats.items():
-        if not key.startswith(STATS_PREFIX):
-            continue
-        site, _, counter = key[len(STATS_PREFIX):].partition("/")
-        group, _, reason = counter.partition("/")
-        counts = sites.setdefault(site, {})
-        if reason:
-            counts.setdefault(group, {})[reason] = value
-        else:
-            counts[counter] = value
-    return sites
 
 
 class ArchivePipeline:
@@ -83,11 +67,11 @@ class ArchivePipeline:
                 self._count(item.site, counter)
         if time.monotonic() - self._flushed > FLUSH_EVERY:
             self._flushed = time.monotonic()
-            update_run_stats(db, self.run_id, site_counts(self.crawler.stats.get_stats()))
+            update_run_stats(self.archive.db, self.run_id, site_counts(self.crawler.stats.get_stats()))
         return item
 
     def _count(self, site: str, counter: str) -> None:
-        self.crawler.stats.inc_value(f"{STATS_PREFIX}{site}/{counter}")
+        self.crawler.stats.inc_value(f"archive/{site}/{counter}")
 
     def close_spider(self):
         reason = self.crawler.stats.get_value("finish_reason") or "finished"

@@ -8,7 +8,7 @@ import sys
 from scrapy import signals
 from twisted.internet import task
 
-from scraper.pipelines import site_counts
+from archive.store import site_counts
 
 log = logging.getLogger(__name__)
 COUNTERS = ("discovered", "fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")

@@ -27,6 +27,18 @@ ARCHIVE_MAX_RETRY_AFTER = 600
 # Seconds between progress lines when the crawl's output is not a terminal.
 ARCHIVE_PROGRESS_INTERVAL = 30
 
+# --- distributed crawling (the `distributed` extra; see README "Distributed crawling") ---
+# A Redis URL turns this crawler into one of a fleet: the frontier, per-host politeness and
+# the captures go through Redis, and `clinic-archive ingest` writes the archive. ARCHIVE_DB is
+# then unused.
+ARCHIVE_REDIS_URL = None
+# Prefix of every Redis key, so several fleets can share one Redis server.
+ARCHIVE_REDIS_PREFIX = "clinic-archive"
+# Seconds without a heartbeat after which a worker counts as dead and its requests go back to the queue.
+ARCHIVE_FLEET_HEARTBEAT = 15.0
+# This worker's name in the fleet; default host-pid.
+ARCHIVE_FLEET_WORKER = None
+
 # --- politeness -------------------------------------------------------------------------
 USER_AGENT_TEMPLATE = "clinic-archive/0.1 (+{contact})"  # a site's contact_url fills it per site
 USER_AGENT = USER_AGENT_TEMPLATE.format(contact=ARCHIVE_CONTACT_URL)

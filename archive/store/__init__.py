@@ -9,13 +9,13 @@ from archive.store.lock import ArchiveLock, ArchiveLocked
 from archive.store.read import articles_per_site, latest_run
 from archive.store.schema import open_archive
 from archive.store.write import (
-    article_id, finish_run, mark_interrupted_runs, record_url, save_article, save_site, start_run,
-    update_run_stats, utc_now,
+    article_id, finish_run, mark_interrupted_runs, record_url, save_article, save_site, site_counts,
+    start_run, update_run_stats, utc_now,
 )
 
 __all__ = [
     "ArchiveLock", "ArchiveLocked", "CaptureStore", "Recheck", "UrlState", "add_pending", "article_id",
     "articles_per_site", "captures_path", "crawl_state", "finish_run", "latest_run",
     "mark_interrupted_runs", "open_archive", "record_check", "record_discovery_document", "record_fetch_error", "record_gone",
-    "record_skip", "record_url", "save_article", "save_site", "start_run", "update_run_stats", "utc_now",
+    "record_skip", "record_url", "save_article", "save_site", "site_counts", "start_run", "update_run_stats", "utc_now",
 ]

@@ -62,9 +62,28 @@ def update_run_stats(db: sqlite_utils.Database, run_id: int, stats: dict) -> Non
         db["runs"].update(run_id, {"stats": json.dumps(stats, sort_keys=True)})
 
 
-def mark_interrupted_runs(db: sqlite_utils.Database) -> list[int]:
-    """Runs still 'running' when a new crawl holds the archive lock died without finishing."""
-    ids = [row[0] for row in db.execute("select id from runs where status = 'running'")]
+def site_counts(stats: dict) -> dict[str, dict]:
+    """{site: {counter: n, 'skipped_by': {reason: n}, 'failed_by': {reason: n}}} from flat
+    'archive/<site>/<counter>[/<reason>]' counts, as Scrapy's stats or the ingester keep them."""
+    sites: dict[str, dict] = {}
+    for key, value in stats.items():
+        if not key.startswith("archive/"):
+            continue
+        site, _, counter = key[len("archive/"):].partition("/")
+        group, _, reason = counter.partition("/")
+        counts = sites.setdefault(site, {})
+        if reason:
+            counts.setdefault(group, {})[reason] = value
+        else:
+            counts[counter] = value
+    return sites
+
+
+def mark_interrupted_runs(db: sqlite_utils.Database, still_open: tuple[int, ...] = ()) -> list[int]:
+    """Runs still 'running' when a new crawl holds the archive lock died without finishing.
+
+    `still_open` are runs a distributed fleet is still crawling: those carry on."""
+    ids = [row[0] for row in db.execute("select id from runs where status = 'running'") if row[0] not in still_open]
     with db.atomic():
         for run_id in ids:
             db["runs"].update(run_id, {"status": "interrupted: the crawl stopped without finishing"})

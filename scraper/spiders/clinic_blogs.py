@@ -47,10 +47,19 @@ class ClinicBlogsSpider(scrapy.Spider):
         self.url_state: dict[str, dict[str, UrlState]] = {}
         self.last_crawled: dict[str, str | None] = {}
         self.wp_api: dict[str, str] = {}  # site: REST API root found by an earlier run
+        self.fleet = None  # in fleet mode, this worker's membership (scraper.fleet.member.Fleet)
         self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}  # requested
         self._passed: dict[str, set[str]] = {site.name: set() for site in self.sites}  # skipped, may yet be requested
         self._pages: dict[str, int] = {site.name: 0 for site in self.sites}
         self._wp_api_asked: set[str] = set()
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if settings.get("ARCHIVE_REDIS_URL"):
+            from scraper.fleet import apply_fleet_settings
+
+            apply_fleet_settings(settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -193,7 +202,10 @@ class ClinicBlogsSpider(scrapy.Spider):
         if key in self._seen[site.name]:
             return None
         if key not in self._passed[site.name]:
-            self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
+            if self.fleet is not None:  # counted once for the fleet, however many workers find it
+                self.fleet.discovered(site.name, key)
+            else:
+                self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
         state = self.url_state.get(site.name, {}).get(url)
         known = state is not None and not state.pending and state.kind not in ("error", "skipped")
         recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
@@ -221,6 +233,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         # REDIRECT_MAX_TIMES and is recorded, instead of being dropped without a word.
         request.dont_filter = True
         request.meta["hops"] = depth
+        request.meta["claim_key"] = key  # a fleet queues each page once per run (scraper.fleet.scheduler)
         if headers:
             request.meta["handle_httpstatus_list"] = [304]
         return request

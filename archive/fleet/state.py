@@ -1,0 +1,43 @@
+"""Crawl state through Redis: the ingester publishes what the archive knows about each URL,
+and crawlers, which have no archive, plan their run from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import sqlite_utils
+
+from archive.fleet.keys import FleetKeys
+from archive.store import UrlState, crawl_state
+
+CHUNK = 1000
+
+
+def publish_state(redis, keys: FleetKeys, db: sqlite_utils.Database) -> int:
+    """Replace the published state with the archive's; returns the number of URLs published."""
+    published = 0
+    for name, last_crawled, wp_api in db.execute("select name, last_crawled, wp_api from sites").fetchall():
+        state = crawl_state(db, name)
+        pipe = redis.pipeline(transaction=True)  # a crawler reads all of a site's state or none of it
+        pipe.delete(keys.url_state(name))
+        rows = [(url, json.dumps(dataclasses.astuple(value))) for url, value in state.items()]
+        for start in range(0, len(rows), CHUNK):
+            pipe.hset(keys.url_state(name), mapping=dict(rows[start:start + CHUNK]))
+        pipe.hset(keys.sites, name, json.dumps({"last_crawled": last_crawled, "wp_api": wp_api}))
+        pipe.execute()
+        published += len(rows)
+    return published
+
+
+def load_state(redis, keys: FleetKeys, site: str) -> tuple[dict[str, UrlState], str | None, str | None] | None:
+    """(URL states, last crawled, WordPress API root) of a site, or None if none was published."""
+    pipe = redis.pipeline(transaction=True)
+    pipe.hget(keys.sites, site)
+    pipe.hgetall(keys.url_state(site))
+    site_row, rows = pipe.execute()
+    if site_row is None:
+        return None
+    info = json.loads(site_row)
+    states = {url.decode(): UrlState(*json.loads(value)) for url, value in rows.items()}
+    return states, info.get("last_crawled"), info.get("wp_api")

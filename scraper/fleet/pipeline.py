@@ -1,0 +1,41 @@
+"""The fleet worker's item pipeline: what the spider yields goes to Redis for the ingester."""
+
+from __future__ import annotations
+
+import logging
+
+from archive.fleet.state import load_state
+from archive.records import CRAWL_ITEMS
+from archive.wire import encode
+
+log = logging.getLogger(__name__)
+
+
+class FleetPipeline:
+    """Pushes each crawl item onto the fleet's queue; the spider plans from published state."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        fleet = spider.fleet  # joined by the scheduler, which opens first
+        self.redis, self.keys, self.fleet = fleet.redis, fleet.keys, fleet
+        for site in spider.sites:
+            state = load_state(self.redis, self.keys, site.name)
+            if state is None:
+                log.warning("no crawl state published for %s: every page counts as new "
+                            "(has `clinic-archive ingest` run on this Redis?)", site.name)
+                continue
+            spider.url_state[site.name], spider.last_crawled[site.name], wp_api = state
+            if wp_api:
+                spider.wp_api[site.name] = wp_api
+
+    def process_item(self, item):
+        if isinstance(item, CRAWL_ITEMS):
+            self.redis.lpush(self.keys.items, encode(item, run=self.fleet.token, worker=self.fleet.worker))
+        return item

@@ -1,0 +1,159 @@
+"""The fleet's scheduler: scrapy-redis's shared frontier, with leases and per-run page claims.
+
+scrapy-redis pops a request out of Redis, so a worker killed mid-fetch would lose it. Here a
+pop moves the request into the worker's in-flight hash in one step, and it leaves that hash
+only once Scrapy has finished with it (downloaded, its callback run, its items pushed and
+its new requests queued). Requests of a worker whose heartbeat expired go back to the queue.
+
+Pages are claimed per run when queued, atomically with the push: two workers that find the
+same link queue it once, and the site's page budget counts the fleet's pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet.task import LoopingCall
+
+from archive.fleet.keys import FleetKeys
+from archive.records import FetchFailure
+from archive.wire import encode
+from scraper.fleet.member import Fleet
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY = 0.5  # seconds between releases of finished leases
+
+POP = """
+local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #top == 0 then return false end
+redis.call('ZREM', KEYS[1], top[1])
+redis.call('HSET', KEYS[2], top[1], top[2])
+return top[1]
+"""
+
+# Claim a page for this run and queue it: 1 queued, 0 already claimed, 2 over the budget
+# (then ARGV[5], a 'skipped' item, goes to the ingester instead).
+CLAIM = """
+if redis.call('SADD', KEYS[2], ARGV[3]) == 0 then return 0 end
+local budget = tonumber(ARGV[4])
+if budget >= 0 and redis.call('INCR', KEYS[3]) > budget then
+  redis.call('LPUSH', KEYS[4], ARGV[5])
+  return 2
+end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+"""
+
+
+class LeasedQueue(PriorityQueue):
+    """scrapy-redis's priority queue, whose pop leases the request to one worker."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        self._pop = server.register_script(POP)
+        self.inflight_key: str | None = None
+        self.leases: dict = {}  # request object -> its bytes in the in-flight hash
+
+    def pop(self, timeout=0):
+        data = self._pop(keys=[self.key, self.inflight_key])
+        if not data:
+            return None
+        request = self._decode_request(data)
+        self.leases[request] = data
+        return request
+
+    def encode(self, request) -> bytes:
+        return self._encode_request(request)
+
+
+class FleetScheduler(Scheduler):
+    """SCHEDULER in fleet mode (set by scraper.fleet.apply_fleet_settings)."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        scheduler = super().from_crawler(crawler)
+        settings = crawler.settings
+        scheduler.crawler = crawler
+        scheduler.keys = FleetKeys(settings.get("ARCHIVE_REDIS_PREFIX"))
+        worker = settings.get("ARCHIVE_FLEET_WORKER") or f"{socket.gethostname()}-{os.getpid()}"
+        scheduler.fleet = Fleet(scheduler.server, scheduler.keys, worker, settings.getfloat("ARCHIVE_FLEET_HEARTBEAT"))
+        scheduler._claim = scheduler.server.register_script(CLAIM)
+        scheduler._loops = []
+        return scheduler
+
+    def open(self, spider):
+        self.queue_cls = "scraper.fleet.scheduler.LeasedQueue"
+        fleet = self.fleet
+        token = fleet.join([{"name": site.name, "start_urls": site.start_urls,
+                             "allowed_domains": site.allowed_domains, "extract": site.extract}
+                            for site in spider.sites])
+        spider.fleet = fleet
+        self.df = RFPDupeFilter(self.server, self.keys.dupefilter(token), debug=False)
+        super().open(spider)
+        self.queue.inflight_key = self.keys.inflight(fleet.worker)
+        fleet.reclaim_dead()
+        for call, every in ((self._beat, fleet.ttl / 3), (self._release_finished, SWEEP_EVERY)):
+            loop = LoopingCall(call)
+            loop.start(every, now=False)
+            self._loops.append(loop)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+
+    def enqueue_request(self, request):
+        key = request.meta.pop("claim_key", None)
+        if key is None or "retry_times" in request.meta or "redirect_times" in request.meta:
+            return super().enqueue_request(request)
+        site = next(s for s in self.spider.sites if s.name == request.meta["site"])
+        token = self.fleet.token
+        skipped = encode(FetchFailure(url=request.url, site=site.name, kind="skipped",
+                                      reason=f"budget: the site's max_pages ({site.max_pages}) is reached"),
+                         run=token, worker=self.fleet.worker)
+        outcome = self._claim(
+            keys=[self.keys.requests, self.keys.claimed(token, site.name), self.keys.pages(token, site.name),
+                  self.keys.items],
+            args=[self.queue.encode(request), -request.priority, key, site.max_pages, skipped])
+        if outcome == 1 and self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        if outcome == 0 and self.stats:
+            self.stats.inc_value("fleet/claimed_by_another_worker", spider=self.spider)
+        return outcome == 1
+
+    def close(self, reason):
+        for loop in self._loops:
+            if loop.running:
+                loop.stop()
+        self._release_finished()
+        if reason != "finished":  # stopped early (Ctrl-C, SIGTERM, a limit): others or the next crawl go on
+            self.fleet.give_back()
+        self.fleet.leave([site.name for site in self.spider.sites], may_close=reason == "finished")
+        super().close(reason)
+
+    def _beat(self) -> None:
+        self.fleet.beat()
+        self.fleet.reclaim_dead()
+
+    def _release_finished(self) -> None:
+        """Finish the leases of requests Scrapy is done with: not downloading, not being scraped."""
+        engine = self.crawler.engine
+        if engine is None or not self.queue.leases:
+            return
+        busy = set(engine.downloader.active)
+        if engine.scraper.slot is not None:
+            busy |= engine.scraper.slot.active
+        done = [request for request in self.queue.leases if request not in busy]
+        if done:
+            self.server.hdel(self.keys.inflight(self.fleet.worker), *(self.queue.leases.pop(r) for r in done))
+
+    def _idle(self, spider) -> None:
+        """Stay open while the fleet has work: others may still queue requests, or die and
+        leave theirs to be taken back."""
+        self._release_finished()
+        self.fleet.reclaim_dead()
+        if self.fleet.work_remaining():
+            raise DontCloseSpider
