@@ -1,10 +1,15 @@
-"""Downloader middlewares: keep every request inside its own configured site."""
+"""Downloader middlewares: keep every request inside its own configured site, and obey
+robots.txt for every request."""
 
 from __future__ import annotations
 
 import logging
 
+from scrapy.downloadermiddlewares import robotstxt
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -28,3 +33,26 @@ class SiteScopeMiddleware:
         if site is None or not site.allows(request.url):
             raise IgnoreRequest(f"outside the configured sites: {request.url}")
         return None
+
+
+class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
+    """Scrapy's, except that every request waiting for a host's robots.txt gets the parser.
+
+    Scrapy 2.13+ awaits the one pending Deferred from each waiting request; a Deferred hands
+    its result down one callback chain, so only the first waiter got the parser and the
+    others got None, which means "no robots.txt: allowed". Here each waiter gets its own
+    Deferred, fed by a callback that passes the parser on.
+    """
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        mine: Deferred = Deferred()
+
+        def relay(parser):
+            mine.callback(parser)
+            return parser
+
+        pending.addCallback(relay)
+        return await maybe_deferred_to_future(mine)

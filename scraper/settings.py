@@ -71,6 +71,9 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.SiteScopeMiddleware": 50,
+    # Scrapy's, fixed: in 2.13+ only the first request waiting for robots.txt obeyed it
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.RobotsTxtMiddleware": 100,
     # above RetryMiddleware (550), so it sees a 429's Retry-After before the retry is sent
     "scraper.politeness.PolitenessMiddleware": 560,
 }

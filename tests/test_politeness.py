@@ -53,3 +53,22 @@ def test_retry_after_longer_than_the_limit_is_recorded_as_a_failure(own_sites):
     assert error == {"status": 503, "reason": "HTTP 503 (asked to retry after 7200 s)"}
     stats = own_sites.last_stats()[SITE]
     assert stats["failed_by"] == {"HTTP 503 (asked to retry after 7200 s)": 1}
+
+
+def test_robots_txt_holds_for_every_request_that_waited_for_it(own_sites):
+    """Requests that arrive together, before robots.txt is read, all wait for it and obey it.
+
+    (Scrapy 2.13+ handed the parsed file only to the first of them; the rest went unchecked.)"""
+    origin = own_sites.sites[SITE].origin
+    disallowed = ["/members/", "/members/a", "/config", "/search?q=knee", "/account/settings"]
+    start = [f"{origin}/blog", *(origin + path for path in disallowed)]
+    sites_file = own_sites.tmp / "together.toml"
+    sites_file.write_text(f'[[site]]\nname = "{SITE}"\nstart_urls = {json.dumps(start)}\nmax_depth = 0\n')
+    result = own_sites.crawl(sites_file=sites_file)
+    assert result.returncode == 0, result.stderr[-2000:]
+    requested = [entry.path for entry in own_sites.sites[SITE].log]
+    assert "/blog" in requested
+    assert not [path for path in requested if path in disallowed]
+    db = sqlite_utils.Database(own_sites.db)
+    skipped = {row["url"] for row in db.query("select url from urls where reason like 'robots%'")}
+    assert len(skipped) == len(disallowed)
