@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser bench clean
+.PHONY: demo test install system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,15 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/clinic-archive demo
 
-# The browser tests drive Debian's Chromium; install it when we may (root), else say how.
-browser:
-	@command -v chromedriver >/dev/null || { [ "$$(id -u)" = 0 ] && \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
-		echo "browser tests will be skipped: run 'sudo apt-get install chromium chromium-driver'"
+# The browser tests drive Debian's Chromium, the distributed tests its redis-server; install
+# them when we may (root), else say how.
+SYSTEM_DEPS := $(if $(shell command -v chromedriver),,chromium chromium-driver) $(if $(shell command -v redis-server),,redis-server)
+system-deps:
+	@[ -z "$(strip $(SYSTEM_DEPS))" ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS) >/dev/null; } || \
+		echo "browser and distributed tests will be skipped: run 'sudo apt-get install $(strip $(SYSTEM_DEPS))'"
 
-test: install browser
+test: install system-deps
 	$(BIN)/python -m pytest
 
 bench: install
@@ -32,6 +34,7 @@ bench: install
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/distributed.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-* demo.captures.db* .pytest_cache

@@ -88,7 +88,7 @@ class PolitenessMiddleware:
             slot.delay = max(floor, self.delay_before_pause.pop(key, slot.delay))
 
     def process_request(self, request):
-        request.meta.setdefault("download_slot", slot_key(request.url))
+        request.meta["download_slot"] = slot_key(request.url)  # a redirect may have changed host
         return None
 
     def process_response(self, request, response):

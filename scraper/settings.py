@@ -53,6 +53,9 @@ if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER"):
     DOWNLOAD_DELAY_JITTER = 0
 else:
     RANDOMIZE_DOWNLOAD_DELAY = False
+# Hand out requests from the hosts with the fewest in flight: without it, a burst of links to
+# one host fills every download slot with requests waiting on that host's delay.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

@@ -26,6 +26,7 @@ from archive.wire import BadMessage, decode
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 5.0  # seconds between writes of open runs' counts
+REPORT_EVERY = 30.0  # seconds between progress lines
 WAIT = 1.0  # seconds to block on an empty queue before looking around
 
 
@@ -47,6 +48,7 @@ class Ingester:
         self.run_ids: dict[str, int] = {}
         self.summary = IngestSummary()
         self._flushed = 0.0
+        self._reported = time.monotonic()
 
     def __enter__(self) -> "Ingester":
         self.lock = ArchiveLock(self.db_path).acquire()
@@ -176,6 +178,10 @@ class Ingester:
         log.info("run %s finished; %s groups of duplicated posts; crawl state published", run_id, groups)
 
     def _flush_stats(self, force: bool = False) -> None:
+        if time.monotonic() - self._reported > REPORT_EVERY:
+            self._reported = time.monotonic()
+            log.info("stored %s items so far; %s waiting in Redis", self.summary.stored,
+                     self.redis.llen(self.keys.items))
         if not force and time.monotonic() - self._flushed < FLUSH_EVERY:
             return
         self._flushed = time.monotonic()

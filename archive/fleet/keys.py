@@ -21,6 +21,11 @@ class FleetKeys:
         """Sorted set of serialized requests waiting to be fetched, by priority."""
         return self._key("requests")
 
+    @property
+    def deferred(self) -> str:
+        """Sorted set of requests booked for a later start at a busy host, by that time (ms)."""
+        return self._key("requests", "deferred")
+
     def inflight(self, worker: str) -> str:
         """Hash of the requests a worker took and has not finished: request -> priority."""
         return self._key("inflight", worker)
@@ -95,6 +100,11 @@ class FleetKeys:
 
     # --- crawl state published by the ingester (ingester -> crawlers) ---
     @property
+    def published(self) -> str:
+        """When the ingester last published the crawl state (absent: never)."""
+        return self._key("state", "published")
+
+    @property
     def sites(self) -> str:
         """Hash site -> JSON {last_crawled, wp_api}."""
         return self._key("sites")
@@ -105,7 +115,7 @@ class FleetKeys:
 
     # --- per-host politeness for the whole fleet ---
     def host(self, netloc: str) -> str:
-        """Hash with the time (ms) before which no worker may start a request to the host."""
+        """Hash with the host's last request start and its next free start (ms, Redis time)."""
         return self._key("host", netloc)
 
     def host_active(self, netloc: str) -> str:

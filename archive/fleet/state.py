@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime, timezone
 
 import sqlite_utils
 
@@ -27,6 +28,7 @@ def publish_state(redis, keys: FleetKeys, db: sqlite_utils.Database) -> int:
         pipe.hset(keys.sites, name, json.dumps({"last_crawled": last_crawled, "wp_api": wp_api}))
         pipe.execute()
         published += len(rows)
+    redis.set(keys.published, datetime.now(timezone.utc).isoformat(timespec="seconds"))
     return published
 
 

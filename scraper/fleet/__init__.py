@@ -30,6 +30,8 @@ def apply_fleet_settings(settings: BaseSettings) -> None:
     middlewares["scraper.politeness.PolitenessMiddleware"] = None
     # nearest the download: it paces the real request start, and sees every response first
     middlewares["scraper.fleet.gate.FleetPolitenessMiddleware"] = 950
+    extensions = settings.getdict("EXTENSIONS")
+    extensions["scraper.progress.Progress"] = None  # the counts are the ingester's; it logs them
     forced = {
         "REDIS_URL": settings.get("ARCHIVE_REDIS_URL"),
         "SCHEDULER": "scraper.fleet.scheduler.FleetScheduler",
@@ -38,6 +40,7 @@ def apply_fleet_settings(settings: BaseSettings) -> None:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "ITEM_PIPELINES": {"scraper.fleet.pipeline.FleetPipeline": 300},
         "DOWNLOADER_MIDDLEWARES": middlewares,
+        "EXTENSIONS": extensions,
         "ARCHIVE_FLEET_DELAY": settings.getfloat("DOWNLOAD_DELAY"),
         "ARCHIVE_FLEET_HOST_CONCURRENCY": settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
         "DOWNLOAD_DELAY": 0,

@@ -59,12 +59,12 @@ if ARGV[4] ~= '1' or redis.call('GET', KEYS[1]) ~= ARGV[3] then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   if redis.call('EXISTS', ARGV[1] .. ':heartbeat:' .. worker) == 1 then return 0 end
 end
-if redis.call('ZCARD', KEYS[2]) > 0 then return 0 end
+if redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[5]) > 0 then return 0 end
 for _, worker in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   if redis.call('HLEN', ARGV[1] .. ':inflight:' .. worker) > 0 then return 0 end
 end
 redis.call('DEL', KEYS[1])
-for i = 5, #KEYS do redis.call('DEL', KEYS[i]) end
+for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
 return 1
 """
 
@@ -103,8 +103,8 @@ class Fleet:
         return moved
 
     def work_remaining(self) -> bool:
-        """Requests queued, or held by any worker (alive, or dead and not yet reclaimed)."""
-        if self.redis.zcard(self.keys.requests):
+        """Requests queued or deferred, or held by any worker (alive, or dead and not yet reclaimed)."""
+        if self.redis.zcard(self.keys.requests) or self.redis.zcard(self.keys.deferred):
             return True
         workers = [w.decode() for w in self.redis.smembers(self.keys.fleet)]
         return any(self.redis.hlen(self.keys.inflight(worker)) for worker in workers)
@@ -123,7 +123,7 @@ class Fleet:
         """Leave the run; True when this worker finished last and the run is complete, in
         which case the ingester is told the run ended."""
         last = self._leave(keys=[self.keys.run, self.keys.requests, self.keys.members(self.token), self.keys.fleet,
-                                 *self.keys.run_keys(self.token, sites)],
+                                 self.keys.deferred, *self.keys.run_keys(self.token, sites)],
                            args=[self.keys.prefix, self.worker, self.token, "1" if may_close else "0"])
         if last:
             self.redis.lpush(self.keys.items, encode(None, notice="run_end", run=self.token, worker=self.worker))

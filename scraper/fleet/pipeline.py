@@ -25,15 +25,15 @@ class FleetPipeline:
         spider = self.crawler.spider
         fleet = spider.fleet  # joined by the scheduler, which opens first
         self.redis, self.keys, self.fleet = fleet.redis, fleet.keys, fleet
+        if not self.redis.exists(self.keys.published):
+            log.warning("no crawl state was ever published on this Redis: every page counts as new "
+                        "(start `clinic-archive ingest --redis URL --db PATH` to publish the archive's)")
         for site in spider.sites:
             state = load_state(self.redis, self.keys, site.name)
-            if state is None:
-                log.warning("no crawl state published for %s: every page counts as new "
-                            "(has `clinic-archive ingest` run on this Redis?)", site.name)
-                continue
-            spider.url_state[site.name], spider.last_crawled[site.name], wp_api = state
-            if wp_api:
-                spider.wp_api[site.name] = wp_api
+            if state is not None:  # else a site new to the archive
+                spider.url_state[site.name], spider.last_crawled[site.name], wp_api = state
+                if wp_api:
+                    spider.wp_api[site.name] = wp_api
 
     def process_item(self, item):
         if isinstance(item, CRAWL_ITEMS):

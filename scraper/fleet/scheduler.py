@@ -30,7 +30,15 @@ from scraper.fleet.member import Fleet
 log = logging.getLogger(__name__)
 SWEEP_EVERY = 0.5  # seconds between releases of finished leases
 
+# Requests whose booked start at a busy host has come go to the front of the queue; then the
+# first request moves to this worker's in-flight hash.
 POP = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for _, due in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)) do
+  redis.call('ZREM', KEYS[3], due)
+  redis.call('ZADD', KEYS[1], -1e15, due)
+end
 local top = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #top == 0 then return false end
 redis.call('ZREM', KEYS[1], top[1])
@@ -58,11 +66,16 @@ class LeasedQueue(PriorityQueue):
     def __init__(self, server, spider, key, serializer=None):
         super().__init__(server, spider, key, serializer)
         self._pop = server.register_script(POP)
-        self.inflight_key: str | None = None
+        fleet = spider.fleet  # joined before the queue opens
+        self.inflight_key = fleet.keys.inflight(fleet.worker)
+        self.deferred_key = fleet.keys.deferred
         self.leases: dict = {}  # request object -> its bytes in the in-flight hash
 
+    def __len__(self):
+        return self.server.zcard(self.key) + self.server.zcard(self.deferred_key)
+
     def pop(self, timeout=0):
-        data = self._pop(keys=[self.key, self.inflight_key])
+        data = self._pop(keys=[self.key, self.inflight_key, self.deferred_key])
         if not data:
             return None
         request = self._decode_request(data)
@@ -97,7 +110,6 @@ class FleetScheduler(Scheduler):
         spider.fleet = fleet
         self.df = RFPDupeFilter(self.server, self.keys.dupefilter(token), debug=False)
         super().open(spider)
-        self.queue.inflight_key = self.keys.inflight(fleet.worker)
         fleet.reclaim_dead()
         for call, every in ((self._beat, fleet.ttl / 3), (self._release_finished, SWEEP_EVERY)):
             loop = LoopingCall(call)
@@ -106,9 +118,18 @@ class FleetScheduler(Scheduler):
         self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
 
     def enqueue_request(self, request):
+        start_at = request.meta.get("fleet_start_at")
+        if start_at is not None:  # booked for later at a busy host (scraper.fleet.gate)
+            self.server.zadd(self.keys.deferred, {self.queue.encode(request): start_at})
+            self.stats.inc_value("fleet/deferred")
+            return True
         key = request.meta.pop("claim_key", None)
         if key is None or "retry_times" in request.meta or "redirect_times" in request.meta:
-            return super().enqueue_request(request)
+            if not request.dont_filter and self.df.request_seen(request):
+                return False
+            self.queue.push(request)
+            self.stats.inc_value("scheduler/enqueued/redis")
+            return True
         site = next(s for s in self.spider.sites if s.name == request.meta["site"])
         token = self.fleet.token
         skipped = encode(FetchFailure(url=request.url, site=site.name, kind="skipped",
@@ -118,11 +139,14 @@ class FleetScheduler(Scheduler):
             keys=[self.keys.requests, self.keys.claimed(token, site.name), self.keys.pages(token, site.name),
                   self.keys.items],
             args=[self.queue.encode(request), -request.priority, key, site.max_pages, skipped])
-        if outcome == 1 and self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
-        if outcome == 0 and self.stats:
-            self.stats.inc_value("fleet/claimed_by_another_worker", spider=self.spider)
+        self.stats.inc_value(("fleet/claimed_elsewhere", "scheduler/enqueued/redis", "fleet/over_budget")[outcome])
         return outcome == 1
+
+    def next_request(self):
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     def close(self, reason):
         for loop in self._loops:
@@ -139,9 +163,15 @@ class FleetScheduler(Scheduler):
         self.fleet.reclaim_dead()
 
     def _release_finished(self) -> None:
-        """Finish the leases of requests Scrapy is done with: not downloading, not being scraped."""
+        """Finish the leases of requests Scrapy is done with: not downloading, not being scraped.
+        Wake the engine when a deferred request is due: it otherwise looks only every 5 s."""
         engine = self.crawler.engine
-        if engine is None or not self.queue.leases:
+        if engine is None:
+            return
+        slot = getattr(engine, "_slot", None)
+        if slot is not None and self.server.zcount(self.keys.deferred, "-inf", self._redis_ms()):
+            slot.nextcall.schedule()
+        if not self.queue.leases:
             return
         busy = set(engine.downloader.active)
         if engine.scraper.slot is not None:
@@ -149,6 +179,10 @@ class FleetScheduler(Scheduler):
         done = [request for request in self.queue.leases if request not in busy]
         if done:
             self.server.hdel(self.keys.inflight(self.fleet.worker), *(self.queue.leases.pop(r) for r in done))
+
+    def _redis_ms(self) -> int:
+        seconds, micros = self.server.time()
+        return seconds * 1000 + micros // 1000
 
     def _idle(self, spider) -> None:
         """Stay open while the fleet has work: others may still queue requests, or die and

@@ -23,6 +23,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
 from archive.store import UrlState, utc_now
 from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap, parse_wp_posts
+from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
 from scraper.urls import normalize_url, url_key
 
@@ -286,8 +287,9 @@ class ClinicBlogsSpider(scrapy.Spider):
         if site.contact_url:
             headers = {**headers, "User-Agent": self.settings.get("USER_AGENT_TEMPLATE").format(
                 contact=site.contact_url)}
+        # download_slot: the scheduler spreads requests over hosts (host and port) by it
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
-                              meta={"site": site.name})
+                              meta={"site": site.name, "download_slot": slot_key(url)})
 
 
 def _headers(response) -> dict[str, str]:
