@@ -227,6 +227,27 @@ def test_a_killed_crawler_loses_nothing_its_requests_go_to_the_other(fleet, own_
     assert check_archive(fleet.db) == []
 
 
+def test_a_fleet_killed_entirely_is_resumed_by_the_next_crawler(fleet, own_sites):
+    reference = local_reference(own_sites, *FAST)
+    clear_logs(own_sites)
+    only = fleet.crawler("only", "-s", "DOWNLOAD_DELAY=0.15")
+    wait_until(lambda: sum(page_fetches(own_sites).values()) >= 20
+               and fleet.redis.hlen(KEYS.inflight("only")) > 0, what="20 pages")
+    only.send_signal(signal.SIGKILL)
+    only.wait(10)
+    assert fleet.redis.exists(KEYS.run)  # the run stays open, with its frontier, for the next crawl
+
+    later = fleet.crawler("later", *FAST)
+    fleet.wait(later, "later")
+    assert "joined run" in fleet.log("later") and "took back" in fleet.log("later")
+    ingester = fleet.ingester("--until-idle")
+    fleet.wait(ingester, "ingester")
+    stored = archived(fleet.db)
+    assert stored["articles"] == reference["articles"]
+    assert [run["status"] for run in stored["runs"]] == ["finished"]
+    assert fleet.leftovers() == {"queued": 0, "items": 0, "in flight": 0, "processing": 0, "open run": 0}
+
+
 def test_a_killed_ingester_loses_nothing_captures_wait_in_redis(fleet, own_sites):
     reference = local_reference(own_sites, *FAST)
     slow = ["-s", "DOWNLOAD_DELAY=0.1"]
@@ -293,3 +314,39 @@ def test_unreachable_redis_is_one_clear_error(own_sites, tmp_path):
         assert result.returncode == 1
         assert "cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_host_gate_holds_the_delay_the_concurrency_and_retry_after(redis_server):
+    """The Lua scripts every worker runs before a request starts, on the real Redis."""
+    from scraper.fleet.gate import ACQUIRE, PAUSE, RESERVE
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushall()
+    acquire, reserve, pause = (client.register_script(s) for s in (ACQUIRE, RESERVE, PAUSE))
+    host, active = KEYS.host("clinic.test"), KEYS.host_active("clinic.test")
+
+    def start(lease, delay_ms=0, concurrency=1, lease_ms=60_000):
+        return acquire(keys=[host, active], args=[delay_ms, concurrency, lease, lease_ms])
+
+    # Concurrency: one in flight for the whole fleet, until its worker releases it.
+    assert start("a") == 0
+    assert start("b") == -1
+    client.zrem(active, "a")
+    assert start("b") == 0
+    client.zrem(active, "b")
+    # A killed worker's lease expires on its own.
+    assert start("c", lease_ms=100) == 0
+    assert start("d") == -1
+    time.sleep(0.15)
+    assert start("d") == 0
+    client.zrem(active, "d")
+    # Delay: the next start waits for it after the last one ("d", just now), plus the 5% margin.
+    assert 370 <= start("f", delay_ms=400, concurrency=5) <= 420
+    # Bookings spread starts one delay apart.
+    first, now = reserve(keys=[host], args=[1000])
+    second, _ = reserve(keys=[host], args=[1000])
+    assert second - first == 1000 and first >= now
+    # Retry-After pauses the host for every worker.
+    time.sleep(0.45)
+    pause(keys=[host], args=[2000])
+    assert 1900 <= start("g", delay_ms=400, concurrency=5) <= 2000
