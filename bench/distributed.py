@@ -69,8 +69,8 @@ class GeneratedSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                with site.lock:
-                    site.hits.append((time.monotonic(), self.path))
+                with site.lock:  # the time the connection was accepted: one request per connection (HTTP/1.0)
+                    site.hits.append((self.server.accepted.pop(self.request, time.monotonic()), self.path))
                 time.sleep(LATENCY)
                 body = site.page(self.path)
                 self.send_response(200 if body else 404)
@@ -83,10 +83,24 @@ class GeneratedSite:
             def log_message(self, *args):
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+        server = StampingServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         return server
+
+
+class StampingServer(ThreadingHTTPServer):
+    """Notes when each connection is accepted, before a handler thread (slow to start on a
+    busy machine) reads the request: the arrival times the gaps are measured from."""
+
+    daemon_threads = True
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.accepted: dict = {}
+
+    def process_request(self, request, client_address):
+        self.accepted[request] = time.monotonic()
+        super().process_request(request, client_address)
 
 
 def free_port() -> int:
