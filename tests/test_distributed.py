@@ -169,6 +169,8 @@ def test_two_crawlers_and_an_ingester_archive_what_one_process_does(fleet, own_s
 
     fetched = page_fetches(own_sites)
     assert fetched and max(fetched.values()) == 1, [page for page, n in fetched.items() if n > 1]
+    robots = {slug: [e.path for e in site.log].count("/robots.txt") for slug, site in own_sites.sites.items()}
+    assert set(robots.values()) == {1}, robots  # one worker read each robots.txt and shared it
     stored = archived(fleet.db)
     assert stored["articles"] == reference["articles"]  # same posts, same content hashes
     assert stored["versions"] == reference["versions"]

@@ -64,13 +64,21 @@ class FleetKeys:
         """Fingerprints of discovery requests (robots, sitemaps, feeds, API pages) this run."""
         return self._key("run", token, "dupefilter")
 
+    def robots(self, token: str) -> str:
+        """Hash host -> [status, base64 body] of the robots.txt files read this run."""
+        return self._key("run", token, "robots")
+
+    def robots_lock(self, token: str, netloc: str) -> str:
+        """Held (with an expiry) by the worker fetching a host's robots.txt for the fleet."""
+        return self._key("run", token, "robots-fetching", netloc)
+
     def stats(self, token: str) -> str:
         """Hash of the run's counters, 'archive/<site>/<counter>' -> n."""
         return self._key("run", token, "stats")
 
     def run_keys(self, token: str, sites: list[str]) -> list[str]:
         """Keys that only matter while the run is open."""
-        return [self.members(token), self.dupefilter(token),
+        return [self.members(token), self.dupefilter(token), self.robots(token),
                 *(self.claimed(token, site) for site in sites), *(self.pages(token, site) for site in sites)]
 
     def counted_keys(self, token: str, sites: list[str]) -> list[str]:

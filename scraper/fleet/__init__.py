@@ -9,6 +9,8 @@ for `clinic-archive ingest` to store, instead of into a local archive.
 from __future__ import annotations
 
 from scrapy.settings import BaseSettings
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.task import deferLater
 
 FORCED = 50  # above the command line (40): fleet mode needs these whatever else was set
 
@@ -28,6 +30,8 @@ def apply_fleet_settings(settings: BaseSettings) -> None:
     keys = FleetKeys(settings.get("ARCHIVE_REDIS_PREFIX"))
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
     middlewares["scraper.politeness.PolitenessMiddleware"] = None
+    middlewares["scraper.middlewares.RobotsTxtMiddleware"] = None
+    middlewares["scraper.fleet.robots.FleetRobotsTxtMiddleware"] = 100  # one fetch per host for the fleet
     # nearest the download: it paces the real request start, and sees every response first
     middlewares["scraper.fleet.gate.FleetPolitenessMiddleware"] = 950
     extensions = settings.getdict("EXTENSIONS")
@@ -49,3 +53,10 @@ def apply_fleet_settings(settings: BaseSettings) -> None:
     }
     for name, value in forced.items():
         settings.set(name, value, priority=FORCED)
+
+
+async def pause(seconds: float) -> None:
+    """Wait without blocking the crawl (from a coroutine Scrapy runs)."""
+    from twisted.internet import reactor  # the one Scrapy installed; importing it early would pick another
+
+    await deferred_to_future(deferLater(reactor, seconds, lambda: None))

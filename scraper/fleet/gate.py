@@ -16,10 +16,8 @@ import itertools
 import logging
 import uuid
 
-from scrapy.utils.defer import deferred_to_future
-from twisted.internet.task import deferLater
-
 from archive.fleet.keys import FleetKeys
+from scraper.fleet import pause
 from scraper.politeness import PAUSE_STATUSES, PolitenessMiddleware, retry_after_seconds, slot_key
 
 log = logging.getLogger(__name__)
@@ -107,15 +105,9 @@ class FleetPolitenessMiddleware(PolitenessMiddleware):
                                  args=[delay_ms, self.concurrency, lease, self.lease_ms])
             if wait == 0:
                 break
-            await self._sleep(FULL_POLL if wait < 0 else wait / 1000)
+            await pause(FULL_POLL if wait < 0 else wait / 1000)
         request.meta["fleet_lease"] = lease
         return None
-
-    @staticmethod
-    async def _sleep(seconds: float) -> None:
-        from twisted.internet import reactor  # the one Scrapy installed; importing it early would pick another
-
-        await deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
     def process_response(self, request, response):
         self._release(request)
