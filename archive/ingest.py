@@ -7,13 +7,11 @@ import logging
 from pathlib import Path
 
 from archive.extract import extract
-from archive.records import Article, Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
+from archive.records import Article, Capture, CrawlItem, DiscoveryDocument, NotModified, WordPressApi
 from archive.store import (
     CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_discovery_document,
     record_fetch_error, record_gone, record_skip, record_url, save_article,
 )
-
-CrawlItem = Capture | NotModified | DiscoveryDocument | WordPressApi | FetchFailure
 
 log = logging.getLogger(__name__)
 

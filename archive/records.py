@@ -65,8 +65,8 @@ class FetchFailure:
     kind: str = "error"
 
 
-# What a crawl hands the archive: Archive.record() stores each of these.
-CRAWL_ITEMS = (Capture, NotModified, DiscoveryDocument, WordPressApi, FetchFailure)
+# What a crawl hands the archive: Archive.record() stores each of these (isinstance() takes it).
+CrawlItem = Capture | NotModified | DiscoveryDocument | WordPressApi | FetchFailure
 
 
 @dataclass

@@ -12,9 +12,9 @@ import dataclasses
 import json
 import zlib
 
-from archive.records import CRAWL_ITEMS, Capture
+from archive.records import Capture, CrawlItem
 
-TYPES = {cls.__name__: cls for cls in CRAWL_ITEMS}
+TYPES = {cls.__name__: cls for cls in CrawlItem.__args__}
 
 
 class BadMessage(ValueError):

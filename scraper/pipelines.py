@@ -16,7 +16,7 @@ from twisted.python.threadpool import ThreadPool
 
 from archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
-from archive.records import CRAWL_ITEMS
+from archive.records import CrawlItem
 from archive.store import (
     ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, save_site, site_counts, start_run,
     update_run_stats,
@@ -75,7 +75,7 @@ class ArchivePipeline:
         spider.run_id = self.run_id
 
     async def process_item(self, item):
-        if isinstance(item, CRAWL_ITEMS):
+        if isinstance(item, CrawlItem):
             for counter in await self._in_writer(self.archive.record, item, self.run_id):
                 self._count(item.site, counter)
         if time.monotonic() - self._flushed > FLUSH_EVERY:

@@ -102,6 +102,10 @@ class PolitenessMiddleware:
             request.meta["dont_retry"] = True  # recorded as failed, with the wait asked for
             return response
         key = request.meta["download_slot"]
-        self.paused_until[key] = max(self.paused_until.get(key, 0.0), monotonic() + wait)
+        self.pause(key, wait)
         log.info("%s answered %s with Retry-After %s s: pausing %s", request.url, response.status, wait, key)
         return response
+
+    def pause(self, key: str, seconds: float) -> None:
+        """No request to the host starts for `seconds`."""
+        self.paused_until[key] = max(self.paused_until.get(key, 0.0), monotonic() + seconds)

@@ -13,14 +13,12 @@ its share after the download timeout. Retry-After pauses the host for every work
 from __future__ import annotations
 
 import itertools
-import logging
 import uuid
 
 from archive.fleet.keys import FleetKeys
 from scraper.fleet import pause
-from scraper.politeness import PAUSE_STATUSES, PolitenessMiddleware, retry_after_seconds, slot_key
+from scraper.politeness import PolitenessMiddleware, slot_key
 
-log = logging.getLogger(__name__)
 FULL_POLL = 0.05  # seconds between tries while a host has its limit in flight
 HOLD = 1.0  # a request booked further ahead than this goes back to Redis instead of waiting
 
@@ -111,17 +109,11 @@ class FleetPolitenessMiddleware(PolitenessMiddleware):
 
     def process_response(self, request, response):
         self._release(request)
-        if response.status in PAUSE_STATUSES:
-            wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
-            if wait is not None:
-                request.meta["retry_after"] = wait
-                if wait > self.max_retry_after:
-                    request.meta["dont_retry"] = True
-                else:
-                    self._pause(keys=[self.keys.host(request.meta["download_slot"])], args=[int(wait * 1000)])
-                    log.info("%s answered %s with Retry-After %s s: pausing %s for the fleet",
-                             request.url, response.status, wait, request.meta["download_slot"])
-        return response
+        return super().process_response(request, response)  # Retry-After: pause() below
+
+    def pause(self, key: str, seconds: float) -> None:
+        """No worker of the fleet starts a request to the host for `seconds`."""
+        self._pause(keys=[self.keys.host(key)], args=[int(seconds * 1000)])
 
     def process_exception(self, request, exception):
         self._release(request)

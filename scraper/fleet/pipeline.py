@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from archive.fleet.state import load_state
-from archive.records import CRAWL_ITEMS
+from archive.records import CrawlItem
 from archive.wire import encode
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,6 @@ class FleetPipeline:
                     spider.wp_api[site.name] = wp_api
 
     def process_item(self, item):
-        if isinstance(item, CRAWL_ITEMS):
+        if isinstance(item, CrawlItem):
             self.redis.lpush(self.keys.items, encode(item, run=self.fleet.token, worker=self.fleet.worker))
         return item
