@@ -118,6 +118,7 @@ def _main_text(page: Page, document, focused: bool):
         include_comments=False,
         with_metadata=False,
         deduplicate=False,
+        output_format="txt",  # we render the body ourselves: skips trafilatura's text rendering
     )
     main = getattr(record, "body", None)
     if main is None or not len(main):

@@ -22,7 +22,9 @@ MAX_HTML_BYTES = 16 * 1024 * 1024
 # which keeps time and memory bounded on bloated pages without losing their text.
 SLIM_ABOVE_CHARS = 1024 * 1024
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters are never text, and lxml stops at NUL.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_CHAR_BYTES = bytes([*range(9), 0x0b, *range(0x0e, 0x20), 0x7f])
 _BLOAT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<(style|svg)\b[^>]*>.*?</\1\s*>"
                     r"|data:[\w/+.-]+;base64,[\w+/=]+", re.IGNORECASE | re.DOTALL)
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
@@ -98,7 +100,8 @@ class Page:
 
 
 def decode_html(data: bytes) -> str:
-    """Text of an HTML byte string: BOM first, then UTF-8, then detection (charset_normalizer).
+    """Text of an HTML byte string, without control characters: BOM first, then UTF-8, then
+    the declared charset, then detection (charset_normalizer).
 
     Raises UnparseablePage for binary data (PDF, images, archives) served as HTML.
     """
@@ -106,7 +109,7 @@ def decode_html(data: bytes) -> str:
         raise UnparseablePage(f"page is {len(data)} bytes, over the {MAX_HTML_BYTES} byte limit")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            return _CONTROL_CHARS.sub("", data.decode(encoding, errors="replace"))
     head = data[:8192].lstrip()
     for signature, what in _SIGNATURES.items():
         if head.startswith(signature):
@@ -114,13 +117,19 @@ def decode_html(data: bytes) -> str:
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > 0.1:
         raise UnparseablePage(f"not HTML: {controls} control bytes in the first {len(head)}")
-    for encoding in ("utf-8", _declared_charset(head)):
-        if encoding:
-            try:
-                return data.decode(encoding)
-            except (UnicodeDecodeError, LookupError):
-                pass
-    return _detected(data)
+    try:
+        # In UTF-8 no control byte is part of another character, so they go before decoding:
+        # a regex over the decoded text costs six times more.
+        return data.translate(None, _CONTROL_CHAR_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(head)
+    if declared:
+        try:
+            return _CONTROL_CHARS.sub("", data.decode(declared))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return _CONTROL_CHARS.sub("", _detected(data))
 
 
 def _declared_charset(head: bytes) -> str | None:
@@ -143,9 +152,7 @@ def _detected(data: bytes) -> str:
 
 def parse_page(html: bytes | str, url: str | None = None) -> Page:
     """Parse HTML bytes or text into a Page, or raise UnparseablePage with the reason."""
-    if isinstance(html, bytes):
-        html = decode_html(html)
-    html = _CONTROL_CHARS.sub("", html)  # NUL and friends: never text, and lxml stops at NUL
+    html = decode_html(html) if isinstance(html, bytes) else _CONTROL_CHARS.sub("", html)
     if not html.strip():
         raise UnparseablePage("page is empty")
     html = _XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
