@@ -7,7 +7,6 @@ trafilatura decides what is content; our rules narrow the page to the post body 
 from __future__ import annotations
 
 import copy
-import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -19,6 +18,7 @@ from lxml import etree
 from archive.extract import vocab
 from archive.extract.page import Page, text_of
 from archive.extract.people import looks_like_byline
+from archive.extract.scan import Scan
 from archive.extract.render import render_markdown, render_sections, render_text
 from archive.records import Section
 
@@ -77,14 +77,15 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
     focused = None
     if found:
         css, container = found
-        main = _main_text(page, _focused_document(container), focused=True)
+        document = _focused_document(container)
+        main = _main_text(page, document, Scan(document.iter()).boilerplate, focused=True)
         words = _words(main)
         if words >= 0.3 * _paragraph_words(container):
             if words >= SHORT_BODY_WORDS:
                 return _body(main, css, container)
             focused = (main, css, container, words)
         # trafilatura rejected most of the container: judge the whole page instead
-    main = _main_text(page, page.tree, focused=False)
+    main = _main_text(page, page.tree, page.scan.boilerplate, focused=False)
     if focused and (main is None or _words(main) < WHOLE_PAGE_GAIN * focused[3]):
         # a short container is kept unless the whole page reads as a much longer post
         return _body(*focused[:3])
@@ -103,9 +104,9 @@ def _focused_document(container):
     return document
 
 
-def _main_text(page: Page, document, focused: bool):
+def _main_text(page: Page, document, boilerplate, focused: bool):
     """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
-    _drop_boilerplate(document)
+    _drop_boilerplate(document, boilerplate)
     record = trafilatura.bare_extraction(
         document,
         url=None,  # we resolve the body's links below: courlan would resolve every link on the page
@@ -136,52 +137,23 @@ def _paragraph_words(element) -> int:
     return sum(len(p.text_content().split()) for p in _PARAGRAPHS(element))
 
 
-def boilerplate_reason(element) -> str | None:
-    """'tag', 'attribute' or 'name' when an element is site chrome or promotion, else None.
-
-    By tag (forms, scripts), by attribute (hidden, role=dialog, a data-hook), or by a class or
-    id token naming a widget ("share-bar", "author-box"; see vocab.BOILERPLATE_NAMES).
-    """
-    if element.tag in vocab.BOILERPLATE_TAGS:
-        return "tag"
-    attrib = element.attrib
-    if not attrib:
-        return None
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
-        return "attribute"
-    if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
-        return "attribute"
-    names = f"{attrib.get('class', '')} {attrib.get('id', '')}"
-    return "name" if _names_boilerplate(names) else None
-
-
-@functools.lru_cache(maxsize=8192)
-def _names_boilerplate(names: str) -> bool:
-    """Whether a class-and-id string names a widget; pages repeat these strings, hence the cache."""
-    lowered = names.lower()
-    # Substring tests in C first: one regex alternation over long utility-class strings is slow.
-    return any(name in lowered for name in vocab.BOILERPLATE_NAMES) and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
-                                                 if not vocab.TAXONOMY_CLASS.match(name))
-
-
-def _drop_boilerplate(document) -> None:
+def _drop_boilerplate(document, candidates) -> None:
+    """Remove the site chrome and promotions among candidates, Scan.boilerplate of document."""
     total = _paragraph_words(document) or 1
-    pending = list(reversed(document))  # a stack, so document order without entering removed widgets
-    while pending:
-        element = pending.pop()
-        if not isinstance(element.tag, str):
-            continue
-        reason = boilerplate_reason(element) if element.tag != "body" else None
-        if reason is not None and not (reason == "name" and element.tag in _HEADINGS):
-            # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay.
-            words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
-            # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
-            # is a wrapper of the post, and trafilatura judges it instead.
-            limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
-            if words < limit:
-                _remove(element)
-                continue
-        pending.extend(reversed(element))
+    index = 0
+    while index < len(candidates):
+        element, reason = candidates[index]
+        index += 1
+        if element.tag in ("html", "body") or (reason == "name" and element.tag in _HEADINGS):
+            continue  # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay
+        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
+        # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
+        # is a wrapper of the post, and trafilatura judges it instead.
+        limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
+        if words < limit:
+            _remove(element)
+            while index < len(candidates) and _is_inside(candidates[index][0], element):
+                index += 1  # candidates inside a removed element follow it in document order
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field
     for link in document.iter("a"):
@@ -194,6 +166,10 @@ def _drop_boilerplate(document) -> None:
             for caption in figure.iter("figcaption"):
                 caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
+
+
+def _is_inside(element, ancestor) -> bool:
+    return any(a is ancestor for a in element.iterancestors())
 
 
 def _drop_byline_paragraphs(document) -> None:

@@ -81,15 +81,10 @@ class Page:
         """All text on the page, read once: a cheap test before a costly search for a phrase."""
         return self.tree.text_content()
 
-    @functools.cached_property
+    @property
     def named(self) -> list[tuple[Any, str]]:
         """(element, "its class and id") for every element that has either, in document order."""
-        named = []
-        for element in self.elements:
-            attrib = element.attrib
-            if "class" in attrib or "id" in attrib:
-                named.append((element, f"{attrib.get('class', '')} {attrib.get('id', '')}"))
-        return named
+        return self.scan.named
 
     @functools.cached_property
     def scan(self):

@@ -3,11 +3,12 @@
 lxml evaluates CSS selectors as XPath, one full scan of the tree per selector; a page
 asked about forty selectors pays for forty scans. The selectors in vocab are all simple
 (a tag, a .class, an [attr=value] or an [attr*=part]), so one Python pass can answer
-all of them at once.
+all of them at once. The same pass finds each element's boilerplate reason, if it has one.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -70,16 +71,23 @@ _ANY_CLASS_SUBSTRING = re.compile("|".join(re.escape(m.value) for m in _CLASS_SU
 
 
 class Scan:
-    """Elements per purpose (in document order) and per selector, from one pass."""
+    """Elements per purpose (in document order) and per selector, from one pass; with them,
+    in document order, every element that has a class or id (with its "class id" string) and
+    every element that is site chrome or promotion, with the reason:
+    'tag' (forms, scripts), 'attribute' (hidden, role=dialog, a data-hook) or 'name' (a class or
+    id token naming a widget: "share-bar", "author-box"; see vocab.BOILERPLATE_NAMES)."""
 
     def __init__(self, elements):
         self.by_purpose: dict[str, list] = defaultdict(list)
         self.by_selector: dict[str, list] = defaultdict(list)
+        self.named: list[tuple[object, str]] = []
+        self.boilerplate: list[tuple[object, str]] = []
         for element in elements:
             tag = element.tag
             if tag.__class__ is not str:
                 continue
             hits = _BY_TAG.get(tag, [])
+            reason = "tag" if tag in vocab.BOILERPLATE_TAGS else None
             attrib = element.attrib
             if attrib:
                 classes = attrib.get("class")
@@ -93,6 +101,15 @@ class Scan:
                     value = attrib.get(attr)
                     if value is not None and (attr, value) in _BY_ATTR:
                         hits = hits + _BY_ATTR[(attr, value)]
+                ident = attrib.get("id")
+                names = None
+                if classes is not None or ident is not None:
+                    names = f"{classes or ''} {ident or ''}"
+                    self.named.append((element, names))
+                if reason is None:
+                    reason = _attribute_reason(attrib) or ("name" if names and names_boilerplate(names) else None)
+            if reason is not None:
+                self.boilerplate.append((element, reason))
             if hits:
                 self._add(element, hits)
 
@@ -103,3 +120,21 @@ class Scan:
             purposes.update(_PURPOSES_OF[matcher.css])
         for purpose in purposes:
             self.by_purpose[purpose].append(element)
+
+
+def _attribute_reason(attrib) -> str | None:
+    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+        return "attribute"
+    if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
+        return "attribute"
+    return None
+
+
+@functools.lru_cache(maxsize=8192)
+def names_boilerplate(names: str) -> bool:
+    """Whether a class-and-id string names a widget; pages repeat these strings, hence the cache."""
+    lowered = names.lower()
+    # Substring tests in C first: one regex alternation over long utility-class strings is slow.
+    return (any(name in lowered for name in vocab.BOILERPLATE_NAMES)
+            and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
+                    if not vocab.TAXONOMY_CLASS.match(name)))
