@@ -66,6 +66,8 @@ for _m in {m.css: m for m in _ALL}.values():
     else:
         _BY_ATTR[(_m.attr, _m.value)].append(_m)
 _ATTRS = sorted({attr for attr, _ in _BY_ATTR})
+_ATTR_SET = frozenset(_ATTRS)
+_REASON_ATTRS = frozenset({"hidden", "aria-hidden", "role", "data-hook"})  # what _attribute_reason reads
 # One C-level test before the per-matcher substring loop, which most classes never need.
 _ANY_CLASS_SUBSTRING = re.compile("|".join(re.escape(m.value) for m in _CLASS_SUBSTRINGS))
 
@@ -88,26 +90,32 @@ class Scan:
                 continue
             hits = _BY_TAG.get(tag, [])
             reason = "tag" if tag in vocab.BOILERPLATE_TAGS else None
-            attrib = element.attrib
-            if attrib:
+            items = element.items()
+            if items:
+                attrib = dict(items)  # one call into lxml, then cheap lookups
                 classes = attrib.get("class")
                 if classes:
-                    found = [m for token in classes.split() for m in _BY_TOKEN.get(token, ())]
+                    tokens = classes.split()
+                    found = [] if _BY_TOKEN.keys().isdisjoint(tokens) else \
+                        [m for token in tokens for m in _BY_TOKEN.get(token, ())]
                     if _ANY_CLASS_SUBSTRING.search(classes):
                         found += [m for m in _CLASS_SUBSTRINGS if m.value in classes]
                     if found:
                         hits = hits + found
-                for attr in _ATTRS:
-                    value = attrib.get(attr)
-                    if value is not None and (attr, value) in _BY_ATTR:
-                        hits = hits + _BY_ATTR[(attr, value)]
+                if not _ATTR_SET.isdisjoint(attrib):  # set tests in C first: most elements have none
+                    for attr in _ATTRS:
+                        value = attrib.get(attr)
+                        if value is not None and (attr, value) in _BY_ATTR:
+                            hits = hits + _BY_ATTR[(attr, value)]
                 ident = attrib.get("id")
                 names = None
                 if classes is not None or ident is not None:
                     names = f"{classes or ''} {ident or ''}"
                     self.named.append((element, names))
-                if reason is None:
-                    reason = _attribute_reason(attrib) or ("name" if names and names_boilerplate(names) else None)
+                if reason is None and not _REASON_ATTRS.isdisjoint(attrib):
+                    reason = _attribute_reason(attrib)
+                if reason is None and names and names_boilerplate(names):
+                    reason = "name"
             if reason is not None:
                 self.boilerplate.append((element, reason))
             if hits:
@@ -135,6 +143,8 @@ def names_boilerplate(names: str) -> bool:
     """Whether a class-and-id string names a widget; pages repeat these strings, hence the cache."""
     lowered = names.lower()
     # Substring tests in C first: one regex alternation over long utility-class strings is slow.
-    return (any(name in lowered for name in vocab.BOILERPLATE_NAMES)
-            and any(vocab.BOILERPLATE_NAME.search(name) for name in names.split()
-                    if not vocab.TAXONOMY_CLASS.match(name)))
+    for name in vocab.BOILERPLATE_NAMES:
+        if name in lowered:
+            return any(vocab.BOILERPLATE_NAME.search(token) for token in names.split()
+                       if not vocab.TAXONOMY_CLASS.match(token))
+    return False
