@@ -148,9 +148,7 @@ def find_reviewed(page: Page) -> DateValue | None:
 
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
-    for element in page.elements:
-        if element.tag != "time" and not _DATE_OR_META_CLASS.search(element.get("class") or ""):
-            continue
+    for element in page.scan.by_purpose["dated"]:
         if element in other_posts or element.tag in ("html", "body"):
             continue
         label_text = text_of(element)
@@ -167,9 +165,6 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         if value:
             return value
     return None
-
-
-_DATE_OR_META_CLASS = re.compile("date|meta")
 
 
 def _label_before(element) -> str:

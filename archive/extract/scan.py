@@ -22,6 +22,7 @@ PURPOSES = {
     "elsewhere": list(vocab.ELSEWHERE_SELECTORS),
     "body": vocab.BODY_SELECTORS,
     "teaser": vocab.PLATFORM_TEASER_SELECTORS + vocab.GENERIC_TEASER_SELECTORS,
+    "dated": vocab.DATE_SELECTORS,
 }
 _SIMPLE = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[\w-]+)|\[(?P<attr>[\w-]+)(?P<op>\*?=)(?P<value>[^\]]+)\])$")
 

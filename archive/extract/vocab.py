@@ -52,6 +52,8 @@ BYLINE_SELECTORS = [
     "[class*=blog-author]", "[data-hook=user-name]", "[itemprop=author]", "[class*=reviewer]",
     "[class*=reviewed]", "[class*=post-author]",
 ]
+# Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
+DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
 BYLINE_CONTAINER_SELECTORS = [
     ".elementor-post-info", ".entry-meta", ".post-meta", ".blog-meta", ".Blog-meta",
