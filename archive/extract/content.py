@@ -16,7 +16,7 @@ import trafilatura
 from lxml import etree
 
 from archive.extract import vocab
-from archive.extract.page import Page, text_of
+from archive.extract.page import PARAGRAPH_TAGS, Page, text_content, text_of
 from archive.extract.people import looks_like_byline
 from archive.extract.scan import Scan
 from archive.extract.render import render_markdown, render_sections, render_text
@@ -31,7 +31,7 @@ WHOLE_PAGE_GAIN = 2.0
 MAX_WIDGET_WORDS = 120
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
-_PARAGRAPHS = etree.XPath(".//p | .//li | .//td | .//blockquote | .//h2 | .//h3 | .//pre")
+_PARAGRAPHS = etree.XPath(" | ".join(f".//{tag}" for tag in sorted(PARAGRAPH_TAGS)))
 
 
 @dataclass
@@ -58,7 +58,7 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     """
     candidates = []
     for css in vocab.BODY_SELECTORS:
-        scored = [(e, _paragraph_words(e)) for e in page.scan.by_selector.get(css, [])]
+        scored = [(e, page.paragraph_words(e)) for e in page.scan.by_selector.get(css, [])]
         best = max(scored, key=lambda pair: pair[1], default=None)
         if best and best[1] >= MIN_BODY_WORDS:
             candidates.append((css, *best))
@@ -77,15 +77,14 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
     focused = None
     if found:
         css, container = found
-        document = _focused_document(container)
-        main = _main_text(page, document, Scan(document.iter()).boilerplate, focused=True)
+        main = _main_text(page, _focused_document(container), focused=True)
         words = _words(main)
-        if words >= 0.3 * _paragraph_words(container):
+        if words >= 0.3 * page.paragraph_words(container):
             if words >= SHORT_BODY_WORDS:
                 return _body(main, css, container)
             focused = (main, css, container, words)
         # trafilatura rejected most of the container: judge the whole page instead
-    main = _main_text(page, page.tree, page.scan.boilerplate, focused=False)
+    main = _main_text(page, page.tree, focused=False)
     if focused and (main is None or _words(main) < WHOLE_PAGE_GAIN * focused[3]):
         # a short container is kept unless the whole page reads as a much longer post
         return _body(*focused[:3])
@@ -104,9 +103,12 @@ def _focused_document(container):
     return document
 
 
-def _main_text(page: Page, document, boilerplate, focused: bool):
+def _main_text(page: Page, document, focused: bool):
     """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
-    _drop_boilerplate(document, boilerplate)
+    if document is page.tree:  # its one pass has found the candidates, and it counts the words
+        _drop_boilerplate(document, page.scan.boilerplate, page.paragraph_words)
+    else:
+        _drop_boilerplate(document, Scan(document.iter()).boilerplate, _paragraph_words)
     record = trafilatura.bare_extraction(
         document,
         url=None,  # we resolve the body's links below: courlan would resolve every link on the page
@@ -134,19 +136,23 @@ def _main_text(page: Page, document, boilerplate, focused: bool):
 
 
 def _paragraph_words(element) -> int:
-    return sum(len(p.text_content().split()) for p in _PARAGRAPHS(element))
+    return sum(len(text_content(p).split()) for p in _PARAGRAPHS(element))
 
 
-def _drop_boilerplate(document, candidates) -> None:
-    """Remove the site chrome and promotions among candidates, Scan.boilerplate of document."""
-    total = _paragraph_words(document) or 1
+def _drop_boilerplate(document, candidates, paragraph_words) -> None:
+    """Remove the site chrome and promotions among candidates, Scan.boilerplate of document.
+
+    paragraph_words may count on the document as it was before any removal: a candidate's
+    own subtree is still whole when it is reached (removals so far precede it or hold it).
+    """
+    total = paragraph_words(document) or 1
     index = 0
     while index < len(candidates):
         element, reason = candidates[index]
         index += 1
         if element.tag in ("html", "body") or (reason == "name" and element.tag in _HEADINGS):
             continue  # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay
-        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
+        words = paragraph_words(element) if element.tag not in ("script", "style") else 0
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.
         limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)

@@ -18,6 +18,8 @@ from lxml import etree
 log = logging.getLogger(__name__)
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
+# Elements whose words make a page's running text (cf. the words in a menu or a button).
+PARAGRAPH_TAGS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "pre"})
 # Above this many characters, scripts, styles, SVG and data: URIs are cut before parsing,
 # which keeps time and memory bounded on bloated pages without losing their text.
 SLIM_ABOVE_CHARS = 1024 * 1024
@@ -79,12 +81,39 @@ class Page:
     @functools.cached_property
     def text(self) -> str:
         """All text on the page, read once: a cheap test before a costly search for a phrase."""
-        return self.tree.text_content()
+        return text_content(self.tree)
 
     @property
     def named(self) -> list[tuple[Any, str]]:
         """(element, "its class and id") for every element that has either, in document order."""
         return self.scan.named
+
+    def paragraph_words(self, element) -> int:
+        """Words in the paragraphs (PARAGRAPH_TAGS) inside element, an element of the page as parsed.
+
+        One pass over the page's paragraphs answers every element: a running count in document
+        order, read at the element and at its last descendant.
+        """
+        start = self._positions[element]
+        last = element
+        while len(last):
+            last = last[-1]
+        return self._running_words[self._positions[last] + 1] - self._running_words[start + 1]
+
+    @functools.cached_property
+    def _positions(self) -> dict[Any, int]:
+        return {element: index for index, element in enumerate(self.elements)}
+
+    @functools.cached_property
+    def _running_words(self) -> list[int]:
+        """Words in paragraphs before each element, the element's own counted: index + 1."""
+        running = [0]
+        words = 0
+        for element in self.elements:
+            if element.tag in PARAGRAPH_TAGS:
+                words += len(text_content(element).split())
+            running.append(words)
+        return running
 
     @functools.cached_property
     def scan(self):
@@ -201,4 +230,9 @@ def jsonld_types(node: dict[str, Any]) -> set[str]:
 
 def text_of(element) -> str:
     """Visible text of an element, whitespace-collapsed."""
-    return " ".join(element.text_content().split())
+    return " ".join(text_content(element).split())
+
+
+def text_content(element) -> str:
+    """element.text_content() in half the time: libxml2's text output rather than an XPath."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)

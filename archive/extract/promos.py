@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from archive.extract import vocab
-from archive.extract.page import Page, text_of
+from archive.extract.page import Page, text_content, text_of
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5"}
 _COOKIE = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
@@ -48,7 +48,7 @@ def _disclaimer_candidates(page: Page):
         return [e for e, names in page.named if "isclaimer" in names]
     return [e for e in page.elements
             if "isclaimer" in f"{e.get('class', '')} {e.get('id', '')}"
-            or (e.tag == "p" and any(phrase in e.text_content() for phrase in _DISCLAIMER_PHRASES))]
+            or (e.tag == "p" and any(phrase in text_content(e) for phrase in _DISCLAIMER_PHRASES))]
 
 
 def _is_cta(element) -> bool:
