@@ -105,8 +105,13 @@ def _focused_document(container):
 
 def _main_text(page: Page, document, focused: bool):
     """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
+    base_url = page.base_url  # read before the page's <head> goes
     if document is page.tree:  # its one pass has found the candidates, and it counts the words
         _drop_boilerplate(document, page.scan.boilerplate, page.paragraph_words)
+        for head in document.findall("head"):
+            # No body text in it, yet trafilatura's fallbacks took its <title> for the first
+            # paragraph, and every one of its passes and copies walked it.
+            document.remove(head)
     else:
         _drop_boilerplate(document, Scan(document.iter()).boilerplate, _paragraph_words)
     record = trafilatura.bare_extraction(
@@ -127,9 +132,9 @@ def _main_text(page: Page, document, focused: bool):
     if main is None or not len(main):
         return None
     for ref in main.iter("ref"):
-        if ref.get("target") and page.base_url:
+        if ref.get("target") and base_url:
             try:
-                ref.set("target", urljoin(page.base_url, ref.get("target")))
+                ref.set("target", urljoin(base_url, ref.get("target")))
             except ValueError:  # a malformed href ("http://[x") stays as written
                 pass
     return main
