@@ -25,6 +25,13 @@ PARAGRAPH_TAGS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "pre"})
 SLIM_ABOVE_CHARS = 1024 * 1024
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Control characters are never text, and lxml stops at NUL.
+# lxml.html's parser picks each element's Python class in Python (forms and inputs get their
+# own); every element is an HtmlElement here, chosen in C. The copies trafilatura makes of
+# the tree keep the parser, so its passes create their elements faster too.
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_CHAR_BYTES = bytes([*range(9), 0x0b, *range(0x0e, 0x20), 0x7f])
 _BLOAT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<(style|svg)\b[^>]*>.*?</\1\s*>"
@@ -183,7 +190,7 @@ def parse_page(html: bytes | str, url: str | None = None) -> Page:
     if len(html) > SLIM_ABOVE_CHARS:
         html = _BLOAT.sub("", html)
     try:
-        tree = lxml.html.document_fromstring(html)
+        tree = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as err:
         raise UnparseablePage(f"HTML could not be parsed: {err}") from err
     return Page(url=url, tree=tree, jsonld=_jsonld_nodes(tree), meta=_meta_values(tree), elements=list(tree.iter()))
