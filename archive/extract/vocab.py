@@ -20,9 +20,11 @@ BODY_SELECTORS = [
 
 # Removed from the page before looking for the body: chrome, forms, promotions. Elements go
 # by tag, by role/data-hook, or by a class or id token containing one of BOILERPLATE_NAMES.
+# trafilatura's main extractor drops nav, footer and menu too; dropped here, its fallbacks
+# (readability, jusText) don't see them either. Not <aside>: some sites put the post in one.
 BOILERPLATE_TAGS = {
     "script", "style", "noscript", "template", "iframe", "svg", "button", "select", "textarea",
-    "form", "input", "label",
+    "form", "input", "label", "nav", "footer", "menu",
 }
 BOILERPLATE_ROLES = {"dialog", "alertdialog"}
 BOILERPLATE_HOOKS = {"related-posts", "post-footer"}
