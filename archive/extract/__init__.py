@@ -25,7 +25,7 @@ from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
 
-EXTRACTOR_VERSION = "0.3.2"
+EXTRACTOR_VERSION = "0.3.3"
 log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
