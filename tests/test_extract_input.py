@@ -5,8 +5,10 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from archive.extract import extract
+from archive.extract.page import PARAGRAPH_TAGS, parse_page
 from archive.records import Article, NotArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,19 @@ def test_nul_bytes_are_dropped_and_the_post_still_extracts():
     result = extract(data, "https://harbor-physio.test/blog/dry-needling-what-to-expect")
     assert isinstance(result, Article) and "\x00" not in result.body_text
     assert "Dry needling has become one of the most requested treatments" in result.body_text
+
+
+@pytest.mark.parametrize("encode", [
+    lambda html: html.encode("utf-8"),
+    lambda html: html.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252"),
+    lambda html: html,
+], ids=["utf-8 bytes", "declared windows-1252 bytes", "text"])
+def test_control_characters_leave_the_text_however_the_page_arrives(encode):
+    body = "<p>" + "Caf\u00e9 talk: knee\x00 pain eases with strength\x07 training and\x1b rest. " * 20 + "</p>"
+    result = extract(encode(post(body=body)), "https://clinic.test/blog/knee/")
+    assert isinstance(result, Article)
+    assert "Caf\u00e9 talk: knee pain eases with strength training and rest." in result.body_text
+    assert not set("\x00\x07\x1b") & set(result.body_text)
 
 
 def test_truncated_html_keeps_what_arrived():
@@ -171,3 +186,14 @@ def test_a_failing_field_step_costs_that_field_not_the_record(monkeypatch):
     assert isinstance(result, Article) and result.title and len(result.body_text.split()) > 100
     assert result.authors and result.references == []
     assert result.extraction_errors == ["references: KeyError: 'surprise'"]
+
+
+def test_one_pass_word_counts_match_a_count_of_each_element():
+    """The body container and the boilerplate limits rest on these counts: the running count
+    must give every element of a real page what counting its own paragraphs gives."""
+    page = parse_page(SAMPLE_POST.read_bytes(), "https://harbor-physio.test/blog/dry-needling-what-to-expect")
+    paragraphs = etree.XPath(" | ".join(f".//{tag}" for tag in PARAGRAPH_TAGS))
+    counted = {e: sum(len(p.text_content().split()) for p in paragraphs(e))
+               for e in page.elements if isinstance(e.tag, str)}
+    assert counted[page.tree] > 300
+    assert {e: page.paragraph_words(e) for e in counted} == counted
