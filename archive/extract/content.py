@@ -16,7 +16,7 @@ import trafilatura
 from lxml import etree
 
 from archive.extract import vocab
-from archive.extract.page import PARAGRAPH_TAGS, Page, text_content, text_of
+from archive.extract.page import Page, text_content, text_of
 from archive.extract.people import looks_like_byline
 from archive.extract.scan import Scan
 from archive.extract.render import render_markdown, render_sections, render_text
@@ -31,7 +31,7 @@ WHOLE_PAGE_GAIN = 2.0
 MAX_WIDGET_WORDS = 120
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
-_PARAGRAPHS = etree.XPath(" | ".join(f".//{tag}" for tag in sorted(PARAGRAPH_TAGS)))
+_PARAGRAPHS = etree.XPath(".//p | .//li | .//td | .//blockquote | .//h2 | .//h3 | .//pre")
 
 
 @dataclass
@@ -58,7 +58,7 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     """
     candidates = []
     for css in vocab.BODY_SELECTORS:
-        scored = [(e, page.paragraph_words(e)) for e in page.scan.by_selector.get(css, [])]
+        scored = [(e, _paragraph_words(e)) for e in page.scan.by_selector.get(css, [])]
         best = max(scored, key=lambda pair: pair[1], default=None)
         if best and best[1] >= MIN_BODY_WORDS:
             candidates.append((css, *best))
@@ -79,7 +79,7 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
         css, container = found
         main = _main_text(page, _focused_document(container), focused=True)
         words = _words(main)
-        if words >= 0.3 * page.paragraph_words(container):
+        if words >= 0.3 * _paragraph_words(container):
             if words >= SHORT_BODY_WORDS:
                 return _body(main, css, container)
             focused = (main, css, container, words)
@@ -106,14 +106,14 @@ def _focused_document(container):
 def _main_text(page: Page, document, focused: bool):
     """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
     base_url = page.base_url  # read before the page's <head> goes
-    if document is page.tree:  # its one pass has found the candidates, and it counts the words
-        _drop_boilerplate(document, page.scan.boilerplate, page.paragraph_words)
+    if document is page.tree:  # its one pass has found the candidates
+        _drop_boilerplate(document, page.scan.boilerplate)
         for head in document.findall("head"):
             # No body text in it, yet trafilatura's fallbacks took its <title> for the first
             # paragraph, and every one of its passes and copies walked it.
             document.remove(head)
     else:
-        _drop_boilerplate(document, Scan(document.iter()).boilerplate, _paragraph_words)
+        _drop_boilerplate(document, Scan(document.iter()).boilerplate)
     record = trafilatura.bare_extraction(
         document,
         url=None,  # we resolve the body's links below: courlan would resolve every link on the page
@@ -144,27 +144,20 @@ def _paragraph_words(element) -> int:
     return sum(len(text_content(p).split()) for p in _PARAGRAPHS(element))
 
 
-def _drop_boilerplate(document, candidates, paragraph_words) -> None:
-    """Remove the site chrome and promotions among candidates, Scan.boilerplate of document.
-
-    paragraph_words may count on the document as it was before any removal: a candidate's
-    own subtree is still whole when it is reached (removals so far precede it or hold it).
-    """
-    total = paragraph_words(document) or 1
-    index = 0
-    while index < len(candidates):
-        element, reason = candidates[index]
-        index += 1
-        if element.tag in ("html", "body") or (reason == "name" and element.tag in _HEADINGS):
+def _drop_boilerplate(document, candidates) -> None:
+    """Remove the site chrome and promotions among candidates, Scan.boilerplate of document."""
+    total = _paragraph_words(document) or 1
+    removed: set = set()  # everything inside the elements removed so far
+    for element, reason in candidates:
+        if element in removed or element.tag in ("html", "body") or (reason == "name" and element.tag in _HEADINGS):
             continue  # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay
-        words = paragraph_words(element) if element.tag not in ("script", "style") else 0
+        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.
         limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
         if words < limit:
+            removed.update(element.iter())
             _remove(element)
-            while index < len(candidates) and _is_inside(candidates[index][0], element):
-                index += 1  # candidates inside a removed element follow it in document order
     for heading in document.iter("h1"):
         _remove(heading)  # the title is its own field
     for link in document.iter("a"):
@@ -177,10 +170,6 @@ def _drop_boilerplate(document, candidates, paragraph_words) -> None:
             for caption in figure.iter("figcaption"):
                 caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
-
-
-def _is_inside(element, ancestor) -> bool:
-    return any(a is ancestor for a in element.iterancestors())
 
 
 def _drop_byline_paragraphs(document) -> None:

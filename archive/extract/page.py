@@ -18,8 +18,6 @@ from lxml import etree
 log = logging.getLogger(__name__)
 
 MAX_HTML_BYTES = 16 * 1024 * 1024
-# Elements whose words make a page's running text (cf. the words in a menu or a button).
-PARAGRAPH_TAGS = frozenset({"p", "li", "td", "blockquote", "h2", "h3", "pre"})
 # Above this many characters, scripts, styles, SVG and data: URIs are cut before parsing,
 # which keeps time and memory bounded on bloated pages without losing their text.
 SLIM_ABOVE_CHARS = 1024 * 1024
@@ -94,33 +92,6 @@ class Page:
     def named(self) -> list[tuple[Any, str]]:
         """(element, "its class and id") for every element that has either, in document order."""
         return self.scan.named
-
-    def paragraph_words(self, element) -> int:
-        """Words in the paragraphs (PARAGRAPH_TAGS) inside element, an element of the page as parsed.
-
-        One pass over the page's paragraphs answers every element: a running count in document
-        order, read at the element and at its last descendant.
-        """
-        start = self._positions[element]
-        last = element
-        while len(last):
-            last = last[-1]
-        return self._running_words[self._positions[last] + 1] - self._running_words[start + 1]
-
-    @functools.cached_property
-    def _positions(self) -> dict[Any, int]:
-        return {element: index for index, element in enumerate(self.elements)}
-
-    @functools.cached_property
-    def _running_words(self) -> list[int]:
-        """Words in paragraphs before each element, the element's own counted: index + 1."""
-        running = [0]
-        words = 0
-        for element in self.elements:
-            if element.tag in PARAGRAPH_TAGS:
-                words += len(text_content(element).split())
-            running.append(words)
-        return running
 
     @functools.cached_property
     def scan(self):
