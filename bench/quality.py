@@ -28,7 +28,7 @@ from archive.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"
-WARM_UP_PAGES = 30
+WARM_UP_PAGES = 30  # of trafilatura-eval, else of the bundled posts
 
 
 EXTRACTORS = {
@@ -136,10 +136,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
           f"trafilatura {trafilatura.__version__}; one process, pages held in memory, extractors "
-          f"interleaved page by page, after an untimed warm-up on {WARM_UP_PAGES} trafilatura-eval pages")
+          "interleaved page by page after an untimed warm-up")
     bundled = list(bundled_samples(ROOT / "tests" / "golden", ROOT))
     corpus = list(trafilatura_eval_samples(EVAL_DIR, args.limit)) if EVAL_DIR.exists() else []
-    warm_up(corpus[:WARM_UP_PAGES] or bundled[:5])
+    warm_up(corpus[:WARM_UP_PAGES] or bundled[:WARM_UP_PAGES])
     reports = [evaluate("bundled sample clinic posts", bundled)]
     if corpus:
         reports.append(evaluate("trafilatura-eval", corpus))

@@ -18,8 +18,8 @@ from lxml import etree
 from archive.extract import vocab
 from archive.extract.page import Page, text_content, text_of
 from archive.extract.people import looks_like_byline
-from archive.extract.scan import Scan
 from archive.extract.render import render_markdown, render_sections, render_text
+from archive.extract.scan import Scan
 from archive.records import Section
 
 MIN_BODY_WORDS = 60
@@ -149,8 +149,10 @@ def _drop_boilerplate(document, candidates) -> None:
     total = _paragraph_words(document) or 1
     removed: set = set()  # everything inside the elements removed so far
     for element, reason in candidates:
-        if element in removed or element.tag in ("html", "body") or (reason == "name" and element.tag in _HEADINGS):
-            continue  # "TOC_TITLE" on a real heading names its table-of-contents entry, so headings stay
+        if element in removed or element.tag in ("html", "body"):
+            continue
+        if reason == "name" and element.tag in _HEADINGS:
+            continue  # "TOC_TITLE" on a real heading names its table-of-contents entry
         words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.

@@ -22,7 +22,6 @@ MAX_HTML_BYTES = 16 * 1024 * 1024
 # which keeps time and memory bounded on bloated pages without losing their text.
 SLIM_ABOVE_CHARS = 1024 * 1024
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# Control characters are never text, and lxml stops at NUL.
 # lxml.html's parser picks each element's Python class in Python (forms and inputs get their
 # own); every element is an HtmlElement here, chosen in C. The copies trafilatura makes of
 # the tree keep the parser, so its passes create their elements faster too.
@@ -30,6 +29,7 @@ _PARSER = lxml.html.HTMLParser()
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
     pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+# Control characters are never text, and lxml stops at NUL.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_CHAR_BYTES = bytes([*range(9), 0x0b, *range(0x0e, 0x20), 0x7f])
 _BLOAT = re.compile(r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<(style|svg)\b[^>]*>.*?</\1\s*>"
@@ -58,7 +58,7 @@ class Page:
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, list[str]] = field(default_factory=dict)
     # Holding every element's Python proxy makes each later pass over the tree reuse it:
-    # lxml.html otherwise rebuilds proxies, through a Python class lookup, on every pass.
+    # lxml otherwise builds them anew on every pass.
     elements: list = field(default_factory=list, repr=False)
 
     def first_meta(self, *names: str) -> str | None:

@@ -115,7 +115,7 @@ class Scan:
                     self.named.append((element, names))
                 if reason is None and not _REASON_ATTRS.isdisjoint(attrib):
                     reason = _attribute_reason(attrib)
-                if reason is None and names and names_boilerplate(names):
+                if reason is None and names and _names_boilerplate(names):
                     reason = "name"
             if reason is not None:
                 self.boilerplate.append((element, reason))
@@ -140,7 +140,7 @@ def _attribute_reason(attrib) -> str | None:
 
 
 @functools.lru_cache(maxsize=8192)
-def names_boilerplate(names: str) -> bool:
+def _names_boilerplate(names: str) -> bool:
     """Whether a class-and-id string names a widget; pages repeat these strings, hence the cache."""
     lowered = names.lower()
     # Substring tests in C first: one regex alternation over long utility-class strings is slow.
