@@ -31,6 +31,7 @@ test: install system-deps
 
 bench: install
 	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/wcxb.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/serve.py

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from archive.evaluation import (
-    bundled_samples, golden_field_rates, shingle_match, shingle_scores, snippet_scores,
-    trafilatura_eval_samples,
+    WCXB_LISTING_TYPES, bundled_samples, golden_field_rates, shingle_match, shingle_scores, snippet_scores,
+    trafilatura_eval_samples, wcxb_samples,
 )
 from archive.extract import extract
 from tests.conftest import GOLDEN, ROOT
@@ -41,3 +41,18 @@ def test_development_set_f1_holds_its_floor():
     scores = snippet_scores((extract(s.html, s.url).body_text or "", s.with_snippets, s.without_snippets)
                             for s in samples)
     assert scores["f1"] >= FLOORS["trafilatura_eval_first_300_snippet_f1"], scores
+
+
+WCXB_DIR = ROOT.parent / "shared" / "datasets" / "wcxb-dev"
+
+
+@pytest.mark.skipif(not WCXB_DIR.exists(), reason=f"development set not found at {WCXB_DIR}")
+def test_wcxb_posts_are_kept_and_their_fields_hold_their_floors():
+    from bench.wcxb import ours, score  # the bench's own scoring, so gate and bench agree
+
+    samples = [s for s in wcxb_samples(WCXB_DIR) if s.fields["type"] in {"article", *WCXB_LISTING_TYPES}]
+    scores = score(samples, [ours(s) for s in samples])
+    floors = FLOORS["wcxb"]
+    assert scores["listings_as_articles"] <= floors["listings_as_articles_at_most"], scores
+    below = {k: v for k, v in scores.items() if k in floors and v < floors[k]}
+    assert below == {}, scores

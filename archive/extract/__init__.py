@@ -10,7 +10,9 @@ import logging
 from collections.abc import Mapping
 
 from archive.extract.bylines import find_people
-from archive.extract.classify import Evidence, classify, count_teasers, marked_as_article
+from archive.extract.classify import (
+    Evidence, classify, count_shop_buttons, count_teasers, marked_as_article, prose_signals,
+)
 from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
@@ -25,7 +27,7 @@ from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, NotArticle
 
-EXTRACTOR_VERSION = "0.3.3"
+EXTRACTOR_VERSION = "0.4.0"
 log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
@@ -81,10 +83,14 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         ctas=steps.run("ctas", [], find_ctas, page),
         disclaimer=steps.run("disclaimer", None, find_disclaimer, page),
     )
-    teasers = steps.run("teasers", 0, count_teasers, page, container)
+    teasers = steps.run("teasers", (0, 0, False), count_teasers, page, container)
+    shop_buttons = steps.run("shop_buttons", 0, count_shop_buttons, page)
     body = extract_body(page, found)
+    link_share, long_paragraphs = prose_signals(body.main) if body else (0.0, 0)
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
-                        has_date=published is not None, has_people=bool(authors))
+                        has_date=published is not None, has_people=bool(authors),
+                        link_share=link_share, long_paragraphs=long_paragraphs, shop_buttons=shop_buttons,
+                        title_words=len((title or "").split()))
     kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
         if kind == "article":

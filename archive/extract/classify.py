@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -12,6 +13,19 @@ from archive.extract.regions import around_post
 
 MIN_ARTICLE_WORDS = 50
 MIN_UNMARKED_ARTICLE_WORDS = 150
+# Unmarked, undated prose: a post unless it reads like an index or a shop.
+LONG_PARAGRAPH_WORDS = 40
+MIN_LONG_PARAGRAPHS = 3
+MAX_LINK_SHARE = 0.2  # of the body's words inside links; teaser lists are mostly link text
+RELATED_POSTS_SHARE = 0.2  # of the body's words, at most, in a post's related-post cards
+LISTING_LINK_SHARE = 0.3  # even marked as a post: no post of the dev set comes near it
+# A shop page has a cart button per product; prices alone don't tell (posts about costs have many).
+MAX_SHOP_BUTTONS = 1
+# "News", "Sofas & Couches": an index or shop section is named in a word or two, a post isn't.
+MIN_UNMARKED_TITLE_WORDS = 3
+# WordPress marks its static pages (services, about, contact) apart from posts.
+_WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
+_SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
 
 
 @dataclass
@@ -22,6 +36,10 @@ class Evidence:
     teasers: tuple[int, int, bool] = (0, 0, False)  # from count_teasers(), before the tree is consumed
     has_date: bool = False
     has_people: bool = False
+    link_share: float = 0.0  # from prose_signals()
+    long_paragraphs: int = 0
+    shop_buttons: int = 0  # from count_shop_buttons(), before the tree is consumed
+    title_words: int = 0
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -32,6 +50,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     words = evidence.body_words
     if listing_types and not article:
         return "listing", f"JSON-LD says {sorted(listing_types)[0]}"
+    if evidence.link_share >= LISTING_LINK_SHARE:
+        return "listing", f"{evidence.link_share:.0%} of the main text is link text"
     url = urlsplit(page.url or "")
     if page.url and url.path in ("", "/") and not url.query and not article:
         return "other", "site home page"
@@ -40,7 +60,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
     teasers, teaser_words, platform = evidence.teasers
-    if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked):
+    # A platform's teasers make a listing, unless a long post holds them (its related posts).
+    related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words
+    if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked and not related_posts):
         return "listing", f"{teasers} post teaser{'s' if teasers != 1 else ''} hold most of the text"
     if page.url and vocab.LISTING_URL.search(page.url) and not marked:
         return "listing", "URL of an index, category, tag or author page"
@@ -49,6 +71,13 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
+    if (words >= MIN_UNMARKED_ARTICLE_WORDS and evidence.long_paragraphs >= MIN_LONG_PARAGRAPHS
+            and evidence.link_share < MAX_LINK_SHARE and evidence.shop_buttons <= MAX_SHOP_BUTTONS
+            and evidence.title_words >= MIN_UNMARKED_TITLE_WORDS and not wordpress_page(page)):
+        return "article", (f"{words} words of prose ({evidence.long_paragraphs} paragraphs of "
+                           f"{LONG_PARAGRAPH_WORDS}+ words), no article markup and no listing signals")
+    if evidence.shop_buttons > MAX_SHOP_BUTTONS:
+        return "other", f"{evidence.shop_buttons} shop buttons (add to cart, quick view ...): a shop page, not a post"
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
 
 
@@ -57,13 +86,33 @@ def marked_as_article(page: Page) -> bool:
     return bool(article_node(page)) or (page.first_meta("og:type") or "").lower() == "article"
 
 
+def prose_signals(main) -> tuple[float, int]:
+    """(share of the body's words inside links, paragraphs of LONG_PARAGRAPH_WORDS or more)
+    of trafilatura's body element."""
+    words = len(" ".join(main.itertext()).split())
+    linked = sum(len(" ".join(ref.itertext()).split()) for ref in main.iter("ref"))
+    long_paragraphs = sum(1 for p in main.iter("p") if len(" ".join(p.itertext()).split()) >= LONG_PARAGRAPH_WORDS)
+    return (linked / words if words else 0.0), long_paragraphs
+
+
+def wordpress_page(page: Page) -> bool:
+    """A WordPress page, not a post: <body class="page page-id-31"> or <article class="type-page">."""
+    return any(_WORDPRESS_PAGE.search(element.get("class") or "")
+               for element in page.tree.iter("body", "article"))
+
+
+def count_shop_buttons(page: Page) -> int:
+    return len(_SHOP_BUTTON.findall(page.text))
+
+
 def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
     """(teaser count, words in teasers, whether a platform teaser was seen), counting only
     teasers outside the post itself: not around the h1 or the body container."""
     wrappers = around_post(page, body_container)
     seen = []
     for css in vocab.PLATFORM_TEASER_SELECTORS + vocab.GENERIC_TEASER_SELECTORS:
-        found = [e for e in page.scan.by_selector.get(css, []) if e not in wrappers and _is_teaser(e)]
+        found = _without_the_post([e for e in page.scan.by_selector.get(css, [])
+                                   if e not in wrappers and _is_teaser(e)])
         if found:
             words = sum(len(text_of(e).split()) for e in found)
             seen.append((len(found), words, css in vocab.PLATFORM_TEASER_SELECTORS))
@@ -71,6 +120,18 @@ def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
         return 0, 0, False
     count, words, _ = max(seen)
     return count, words, any(platform for _, _, platform in seen)
+
+
+def _without_the_post(teasers: list) -> list:
+    """Drupal and others wrap the post in the same <article> as its related-post cards: the one
+    that holds more words than all the others together, three times over, is the post."""
+    if len(teasers) < 2:
+        return teasers
+    words = [len(text_of(e).split()) for e in teasers]
+    largest = max(words)
+    if largest >= 3 * (sum(words) - largest):
+        return [e for e, count in zip(teasers, words) if count != largest]
+    return teasers
 
 
 def _is_teaser(element) -> bool:

@@ -1,0 +1,44 @@
+"""Posts without markup, dates or bylines are kept; indexes, shops and WordPress pages are not."""
+
+from archive.extract import extract
+
+PARAGRAPH = ("Knee pain after running often comes from the way the load of each stride reaches the joint, "
+             "and most of it settles with a few weeks of changed training, strength work for the hips and "
+             "calves, and patience while the tissue adapts to what we ask of it. ")
+
+
+def prose(paragraphs: int = 4) -> str:
+    return "".join(f"<p>In the {n}th week of care: {PARAGRAPH}{PARAGRAPH}</p>" for n in range(4, 4 + paragraphs))
+
+
+def page(title: str, body: str, body_class: str = "") -> bytes:
+    return (f"<html><head><title>{title}</title></head><body class='{body_class}'><header><a href='/'>Home</a>"
+            f"</header><main><h1>{title}</h1>{body}</main><footer>© Clinic</footer></body></html>").encode()
+
+
+def test_an_undated_unmarked_post_of_plain_prose_is_kept_saying_why():
+    result = extract(page("Why runners get knee pain and what helps", prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.kind == "article"
+    assert result.reason.endswith("no article markup and no listing signals")
+    assert "stride" in result.body_text
+
+
+def test_a_wordpress_page_of_the_same_prose_is_not_a_post():
+    result = extract(page("Why runners get knee pain and what helps", prose(),
+                          body_class="page-template-default page page-id-31"),
+                     "https://clinic.test/treatments/knee-pain/")
+    assert result.kind == "other"
+
+
+def test_a_shop_page_with_cart_buttons_is_not_a_post():
+    cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
+    result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")
+    assert result.kind == "other"
+    assert "shop" in result.reason
+
+
+def test_a_page_mostly_of_links_is_not_a_post():
+    links = "".join(f"<p><a href='/post-{i}'>{PARAGRAPH}</a> More.</p>" for i in range(6))
+    result = extract(page("Everything we wrote about knees", links), "https://clinic.test/knees")
+    assert result.kind != "article"
