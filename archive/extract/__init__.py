@@ -84,7 +84,9 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         disclaimer=steps.run("disclaimer", None, find_disclaimer, page),
     )
     teasers = steps.run("teasers", (0, 0, False), count_teasers, page, container)
-    shop_buttons = steps.run("shop_buttons", 0, count_shop_buttons, page)
+    # Only an unmarked page without a date or byline is judged by its prose (see classify).
+    shop_buttons = 0 if published or authors or marked_as_article(page) else \
+        steps.run("shop_buttons", 0, count_shop_buttons, page)
     body = extract_body(page, found)
     link_share, long_paragraphs = prose_signals(body.main) if body else (0.0, 0)
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
