@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
+from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
-from archive.extract.page import Page, text_of
+from archive.extract.page import Page
 from archive.extract.regions import Elsewhere
 from archive.extract.people import looks_like_byline, merge_people, parse_byline
 from archive.records import Person
+
+# Class or id tokens of comment threads; theme switches on <body> ("fluida-comment-placeholder")
+# and links to the thread ("comments-link") are not threads.
+_COMMENT_AREA = re.compile(r"^(?:comments?|commentlist|comment-(?:list|author|body|content|meta|respond)"
+                           r"|comments-(?:area|list|section|wrapper)|comment-\d+|respond)$")
+
 
 def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = None
                 ) -> tuple[list[Person], list[Person]]:
@@ -21,6 +29,10 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
     if author_meta and not author_meta.startswith("http"):
         groups.append(parse_byline(author_meta))
     people = merge_people(groups)
+    if not people:
+        # Nothing shaped like a personal name anywhere: take the author the page declares in
+        # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team).
+        people = merge_people([_declared_authors(page, author_meta)])
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
@@ -36,12 +48,63 @@ def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
             role = None  # dates and terms share the bar: only text after "By ..." names people
         else:
             role = "reviewer" if "review" in (element.get("class") or "").lower() else "author"
-        text = text_of(element)
-        if not text or len(text) > 300 or (text, role) in seen_texts or element in other_posts:
+        text = spaced_text(element)
+        if not text or len(text) > 300 or (text, role) in seen_texts or element in other_posts \
+                or _in_comments(element):
             continue
         seen_texts.add((text, role))
         people.extend(parse_byline(text, role))
     return people
+
+
+def spaced_text(element) -> str:
+    """Text with a space at every element boundary, as a browser separates a name's <span>
+    from the job title's <div> ("Stephen Jesudunsin" + "AI Writer", not "JesudunsinAI")."""
+    parts: list[str] = []
+
+    def walk(node):
+        if not isinstance(node.tag, str):  # comments and processing instructions
+            parts.append(node.tail or "")
+            return
+        if node.tag in ("script", "style", "noscript", "template"):
+            parts.append(" ")
+        else:
+            parts.append(" " + (node.text or ""))
+            for child in node:
+                walk(child)
+            parts.append(" ")
+        if node is not element:
+            parts.append(node.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def _in_comments(element) -> bool:
+    """Inside a comment thread (WordPress #comments, .comment-list, .comment-author, ...):
+    commenters are never the post's authors."""
+    for node in (element, *element.iterancestors()):
+        tokens = (node.get("class") or "").lower().split() + [(node.get("id") or "").lower()]
+        if any(_COMMENT_AREA.match(token) for token in tokens):
+            return True
+    return False
+
+
+def _declared_authors(page: Page, author_meta: str | None) -> list[Person]:
+    """JSON-LD and meta authors kept verbatim when they are not a person's name by shape."""
+    names: list[tuple[str, str | None]] = []
+    for node in (article_node(page) or {}, webpage_node(page) or {}):
+        for entry in _as_list(node.get("author")):
+            names.append(_name_and_url(entry, page))
+    if author_meta:
+        names.append((author_meta, None))
+    people = []
+    for name, url in names:
+        name = " ".join((name or "").split())
+        if name and not name.startswith("http") and len(name) <= 60 \
+                and name.lower() not in vocab.NOT_NAMES:
+            people.append(Person(name, [], url, "author", "author"))
+    return people[:1]
 
 
 def _body_lead_bylines(container) -> list[Person]:
@@ -50,7 +113,7 @@ def _body_lead_bylines(container) -> list[Person]:
         return []
     people: list[Person] = []
     for paragraph in list(container.iter("p"))[:8]:
-        text = text_of(paragraph)
+        text = spaced_text(paragraph)
         if looks_like_byline(text):
             people.extend(parse_byline(text))
     return people

@@ -18,6 +18,22 @@ _NOT_NAME_WORDS = _MONTHS | {
     "min", "read", "updated", "published", "posted", "comments", "share", "clinic", "center",
     "centre", "medicine", "health", "team", "staff", "institute", "hospital", "wellness",
     "therapy", "group", "llc", "inc", "blog", "about", "the", "our", "follow", "author", "more",
+    # Labels and section names that are capitalised like names ("Fact Checked", "Travel Tips",
+    # "Guest Columnists", "Help Net Security Sponsored", "Lifestyle Desk").
+    "checked", "fact", "tips", "guides", "resources", "travel", "columnists", "columnist", "guest",
+    "sponsored", "desk", "news", "magazine", "foundation", "security", "design", "in", "register",
+}
+# Job titles printed after the name in the same byline ("Keith Barry Senior Autos Reporter",
+# "Brinda Gulati Content Editor"): the name ends where the title starts.
+_TITLE_WORDS = {
+    "editor", "writer", "reporter", "contributor", "director", "officer", "analyst", "executive",
+    "founder", "manager", "winemaker", "researcher", "researched", "expert", "strategist",
+    "correspondent", "journalist", "columnist", "reviewer", "specialist", "consultant",
+}
+_TITLE_MODIFIERS = {
+    "senior", "sr", "associate", "assistant", "content", "chief", "lead", "head", "staff",
+    "managing", "contributing", "executive", "marketing", "deputy", "ai", "freelance", "digital",
+    "research",
 }
 _PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 
@@ -79,11 +95,26 @@ def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
             token = " ".join(words)
             if not token:
                 continue
-            name, trailing = _split_trailing_credentials(token)
+            name, trailing = _split_trailing_credentials(_without_job_title(token))
             current = Person(clean_name(name), trailing, role=role, role_label=label or role) if is_name(name) else None
             if current is not None:
                 people.append(current)
     return people
+
+
+def _without_job_title(token: str) -> str:
+    """'Keith Barry Senior Autos Reporter' -> 'Keith Barry'; a bare title ('Associate Editor',
+    'Marketing Director') -> ''."""
+    words = token.split()
+    title_at = next((i for i, w in enumerate(words) if w.lower().strip(".") in _TITLE_WORDS), None)
+    if title_at is None:
+        return token
+    if title_at < 2:
+        return ""
+    # The title starts at its first modifier ("Senior ... Reporter"), never before two name words.
+    start = next(i for i in range(2, title_at + 1)
+                 if i == title_at or words[i].lower().strip(".") in _TITLE_MODIFIERS)
+    return " ".join(words[:start])
 
 
 def normalise_credential(token: str) -> str | None:
