@@ -42,3 +42,19 @@ def test_a_page_mostly_of_links_is_not_a_post():
     links = "".join(f"<p><a href='/post-{i}'>{PARAGRAPH}</a> More.</p>" for i in range(6))
     result = extract(page("Everything we wrote about knees", links), "https://clinic.test/knees")
     assert result.kind != "article"
+
+
+def test_a_byline_of_separate_elements_reads_as_the_name_without_its_job_title():
+    byline = "<div class='byline'>By <span class='author'>Stephen Jesudunsin</span><div>AI Writer</div></div>"
+    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Stephen Jesudunsin"]
+
+
+def test_commenters_are_not_authors():
+    comments = ("<div id='comments'><ol class='comment-list'><li><div class='comment-author vcard'>"
+                "<b class='fn'>Karen M</b></div><p>Thanks!</p></li></ol></div>")
+    byline = "<p class='byline'>By <span class='author'>James Leiber, DO</span></p>"
+    result = extract(page("Why runners get knee pain and what helps", byline + prose() + comments),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["James Leiber"]
