@@ -53,7 +53,7 @@ def test_a_byline_of_separate_elements_reads_as_the_name_without_its_job_title()
 
 def test_commenters_are_not_authors():
     comments = ("<div id='comments'><ol class='comment-list'><li><div class='comment-author vcard'>"
-                "<b class='fn'>Karen M</b></div><p>Thanks!</p></li></ol></div>")
+                "<span class='author'>Karen M</span></div><p>Thanks!</p></li></ol></div>")
     byline = "<p class='byline'>By <span class='author'>James Leiber, DO</span></p>"
     result = extract(page("Why runners get knee pain and what helps", byline + prose() + comments),
                      "https://clinic.test/why-runners-get-knee-pain")
