@@ -7,10 +7,12 @@ import logging
 from pathlib import Path
 
 from archive.extract import extract
-from archive.records import Article, Capture, CrawlItem, DiscoveryDocument, NotModified, WordPressApi
+from archive.records import (
+    Article, Capture, CrawlItem, DiscoveryDocument, NotModified, PostListing, WordPressApi,
+)
 from archive.store import (
     CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_discovery_document,
-    record_fetch_error, record_gone, record_skip, record_url, save_article,
+    record_evidence, record_fetch_error, record_gone, record_skip, record_url, save_article, stored_evidence,
 )
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,18 @@ class Archive:
         """
         url = capture.final_url
         known = self.db.execute("select content_sha256, kind from urls where url = ?", [url]).fetchone()
-        if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone"):
+        stored = stored_evidence(self.db, url) if known else None
+        evidence = capture.evidence.stronger(stored) if capture.evidence else stored
+        # The same bytes read the same, unless the site now lists as a post what was not read as one.
+        newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post and known[1] != "article")
+        if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone") \
+                and not newly_listed:
             with self.db.atomic():
+                record_evidence(self.db, url, evidence)
                 self._checked(capture, unchanged=True)
             return "unchanged"
         capture_id = self.captures.save(capture)
-        result = extract(capture.body, url, self.selectors.get(capture.site))
+        result = extract(capture.body, url, self.selectors.get(capture.site), evidence)
         with self.db.atomic():
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, capture.site, capture_id,
@@ -57,6 +65,7 @@ class Archive:
                 identifier, outcome = None, result.kind
             record_url(self.db, url, capture.site, capture.status, result, None,
                        capture_id, identifier, capture.run_id)
+            record_evidence(self.db, url, evidence)
             self._checked(capture, unchanged=outcome == "unchanged")
         return outcome
 
@@ -70,6 +79,8 @@ class Archive:
         if isinstance(item, NotModified):
             self.not_modified(item)
             return ["unchanged"]
+        if isinstance(item, PostListing):
+            return self.relisted(item, run_id)
         db = self.db
         with db.atomic():
             if isinstance(item, DiscoveryDocument):
@@ -86,6 +97,23 @@ class Archive:
                 return ["gone"]
             record_fetch_error(db, run_id, item.site, item.url, item.status, item.reason)
             return ["failed", f"failed_by/{item.reason}"]
+
+    def relisted(self, item: PostListing, run_id: int | None) -> list[str]:
+        """A page read as no post before the site's listing of it came: read its stored
+        capture again with that evidence. Returns ['new'] when it now reads as a post."""
+        known = self.db.execute("select kind, capture_id, status from urls where url = ?", [item.url]).fetchone()
+        if not known or known[0] in ("article", "pending", "error", "gone") or not known[1]:
+            return []  # not read yet (its capture will carry the evidence), or nothing to change
+        evidence = item.evidence.stronger(stored_evidence(self.db, item.url))
+        capture = self.captures.load(known[1])
+        result = extract(capture.body, item.url, self.selectors.get(item.site), evidence)
+        with self.db.atomic():
+            record_evidence(self.db, item.url, evidence)
+            if not isinstance(result, Article):
+                return []
+            identifier, outcome = save_article(self.db, result, item.site, known[1], capture.sha256, run_id)
+            record_url(self.db, item.url, item.site, known[2], result, None, known[1], identifier, run_id)
+        return [outcome]
 
     def not_modified(self, item: NotModified) -> None:
         """A 304: the page is as stored; only its check times move."""

@@ -7,6 +7,38 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+# Where a site lists its posts: a page listed there is a post unless the page says otherwise.
+POST_LISTINGS = ("wp-api", "post-sitemap", "feed")
+
+
+@dataclass(frozen=True)
+class CrawlEvidence:
+    """What the crawl knows about a page beside its HTML, for extract() to weigh.
+
+    `listed_in` is the strongest place the site listed the URL: 'wp-api' (its WordPress REST
+    API's posts), 'post-sitemap' (a sitemap of posts, e.g. Yoast's post-sitemap.xml), 'feed',
+    or 'sitemap' (any other sitemap, which lists pages too). `modified` is when the site said
+    the page changed (API modified_gmt, sitemap lastmod), with `modified_source` 'api' or 'sitemap'.
+    """
+
+    listed_in: str | None = None
+    modified: str | None = None
+    modified_source: str | None = None
+
+    @property
+    def listed_as_post(self) -> bool:
+        return self.listed_in in POST_LISTINGS
+
+    def stronger(self, other: "CrawlEvidence | None") -> "CrawlEvidence":
+        """The two combined: the stronger listing, and a modified time where either has one."""
+        if other is None:
+            return self
+        rank = {name: i for i, name in enumerate(POST_LISTINGS + ("sitemap", None))}
+        first, second = sorted((self, other), key=lambda e: rank.get(e.listed_in, len(rank)))
+        modified = first if first.modified else second
+        return CrawlEvidence(first.listed_in, modified.modified, modified.modified_source)
+
+
 @dataclass(frozen=True)
 class Capture:
     """One HTTP response as fetched, before any extraction."""
@@ -21,6 +53,7 @@ class Capture:
     run_id: int | None = None
     depth: int = 0  # link hops from a start URL, sitemap or feed
     discovered: tuple[str, ...] = ()  # pages it links to that the crawl will fetch, kept for resuming
+    evidence: CrawlEvidence | None = None  # where the site lists the page, when it said it changed
 
     @property
     def sha256(self) -> str:
@@ -54,6 +87,16 @@ class WordPressApi:
 
 
 @dataclass(frozen=True)
+class PostListing:
+    """The site lists as a post a page this crawl already requested: its response may have
+    been read before the listing came, without the evidence (see Archive.relisted)."""
+
+    url: str
+    site: str
+    evidence: CrawlEvidence
+
+
+@dataclass(frozen=True)
 class FetchFailure:
     """A URL that was not fetched, and why: kind 'error' (HTTP status, timeout, DNS, too
     large...), 'gone' (404 or 410) or 'skipped' (robots.txt, page budget, sitemap lastmod)."""
@@ -66,7 +109,7 @@ class FetchFailure:
 
 
 # What a crawl hands the archive: Archive.record() stores each of these (isinstance() takes it).
-CrawlItem = Capture | NotModified | DiscoveryDocument | WordPressApi | FetchFailure
+CrawlItem = Capture | NotModified | DiscoveryDocument | WordPressApi | PostListing | FetchFailure
 
 
 @dataclass

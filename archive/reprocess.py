@@ -20,7 +20,7 @@ from pathlib import Path
 
 from archive.duplicates import rebuild_duplicate_groups
 from archive.extract import extract
-from archive.records import Article
+from archive.records import Article, CrawlEvidence
 from archive.store import captures_path, open_archive, save_article
 
 CHUNK = 16
@@ -35,6 +35,7 @@ class Job:
     status: int
     capture_id: int
     selectors: str  # the site's extraction overrides, JSON
+    evidence: CrawlEvidence | None = None  # what the crawl knew, as extraction weighed it then
 
 
 def _open_store(path: str) -> None:
@@ -46,7 +47,8 @@ def _extract_job(job: Job):
     row = _store.execute("select body, final_url, sha256 from captures where id = ?", [job.capture_id]).fetchone()
     if row is None:
         return job, None, None
-    return job, extract(zlib.decompress(row[0]), row[1] or job.url, json.loads(job.selectors or "{}")), row[2]
+    selectors = json.loads(job.selectors or "{}")
+    return job, extract(zlib.decompress(row[0]), row[1] or job.url, selectors, job.evidence), row[2]
 
 
 def reprocess(db_path: str | Path, site: str | None = None, workers: int | None = None,
@@ -80,14 +82,16 @@ def job_count(db_path: str | Path, site: str | None = None) -> int:
 
 
 def _jobs(db, site: str | None) -> Iterator[Job]:
-    query = ("select u.url, u.site, u.status, u.capture_id, s.extract_selectors from urls u "
+    query = ("select u.url, u.site, u.status, u.capture_id, s.extract_selectors, "
+             "u.listed_in, u.site_modified, u.site_modified_source from urls u "
              "join sites s on s.name = u.site where u.capture_id is not null")
     params: list = []
     if site:
         query += " and u.site = ?"
         params.append(site)
-    for url, site_name, status, capture_id, selectors in db.execute(query + " order by u.url", params):
-        yield Job(url, site_name, status or 200, capture_id, selectors or "{}")
+    for url, site_name, status, capture_id, selectors, *evidence in db.execute(query + " order by u.url", params):
+        yield Job(url, site_name, status or 200, capture_id, selectors or "{}",
+                  CrawlEvidence(*evidence) if any(evidence) else None)
 
 
 def _write(db, job: Job, result, sha256: str | None) -> str:

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import zlib
 
-from archive.records import Capture, CrawlItem
+from archive.records import Capture, CrawlEvidence, CrawlItem
 
 TYPES = {cls.__name__: cls for cls in CrawlItem.__args__}
 
@@ -44,6 +44,8 @@ def decode(payload: bytes) -> tuple[dict, object | None]:
         if cls is Capture:
             fields["body"] = zlib.decompress(base64.b64decode(fields["body"]))
             fields["discovered"] = tuple(fields["discovered"])
+        if fields.get("evidence"):
+            fields["evidence"] = CrawlEvidence(**fields["evidence"])
         return message, cls(**fields)
     except (ValueError, KeyError, TypeError, zlib.error, AttributeError) as err:
         raise BadMessage(f"unreadable queue message ({type(err).__name__}: {err})") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -10,6 +11,11 @@ import lxml.etree
 from scrapy.utils.sitemap import Sitemap
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+# Sitemaps of posts only, by the names SEO plugins and WordPress core give them: Yoast, Rank Math
+# and AIOSEO post-sitemap.xml, core wp-sitemap-posts-post-1.xml, Wix blog-posts-sitemap.xml, sitemap-posts.xml.
+_POST_SITEMAP = re.compile(
+    r"^(?:(?:blog[-_])?(?:posts?|blog|articles?|news)[-_]sitemap|sitemap[-_](?:posts?|blog|articles?|news)"
+    r"|wp-sitemap-posts-post-)[-_\d]*\.xml", re.I)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,16 @@ def parse_sitemap(body: bytes) -> Iterator[SitemapEntry]:
         loc = entry.get("loc")
         if loc:
             yield SitemapEntry(url=loc.strip(), lastmod=entry.get("lastmod"), is_sitemap=is_index)
+
+
+def lists_posts(sitemap_url: str) -> bool:
+    """Whether a sitemap's name says it lists only posts.
+
+    >>> lists_posts("https://clinic.test/post-sitemap2.xml"), lists_posts("https://clinic.test/page-sitemap.xml")
+    (True, False)
+    """
+    name = sitemap_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return bool(_POST_SITEMAP.match(name.removesuffix(".gz")))
 
 
 def is_sitemap(body: bytes) -> bool:

@@ -25,7 +25,7 @@ from archive.extract.references import find_references
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, parse_page
 from archive.extract.regions import Elsewhere
-from archive.records import Article, NotArticle
+from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 
 EXTRACTOR_VERSION = "0.4.0"
 log = logging.getLogger(__name__)
@@ -33,17 +33,20 @@ log = logging.getLogger(__name__)
 __all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
 
 
-def extract(html: bytes | str, url: str | None = None,
-            selectors: Mapping[str, str] | None = None) -> Article | NotArticle:
+def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, str] | None = None,
+            evidence: CrawlEvidence | None = None) -> Article | NotArticle:
     """Extract the blog post on a page.
 
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
     the page is not a post. Never raises: scraped pages are hostile input, and unreadable
     ones (binary, empty, too large) come back as NotArticle with the reason.
     `selectors` are a site's CSS overrides ({'body', 'author', 'date'}; see sites.example.toml).
+    `evidence` is what the crawl knows: a page the site lists as a post (WordPress API, post
+    sitemap, feed) is kept as one without article markup, and the site's modified time is
+    recorded where the page shows none.
     """
     try:
-        return _extract(html, url, selectors or {})
+        return _extract(html, url, selectors or {}, evidence or CrawlEvidence())
     except UnparseablePage as err:
         return NotArticle(url=url, kind="other", reason=f"unreadable: {err}")
     except RecursionError:
@@ -53,7 +56,8 @@ def extract(html: bytes | str, url: str | None = None,
         return NotArticle(url=url, kind="other", reason=f"extractor error: {type(err).__name__}: {err}")
 
 
-def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -> Article | NotArticle:
+def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
+             crawl: CrawlEvidence) -> Article | NotArticle:
     page = parse_page(html, url)
     steps = _Steps(url)
     found = steps.run("selectors.body", None, override_container, page, selectors) or find_body_container(page)
@@ -73,7 +77,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         canonical_url=steps.run("canonical_url", None, find_canonical, page),
         site_name=steps.run("site_name", None, find_site_name, page),
         description=steps.run("description", None, find_description, page),
-        modified=steps.run("modified", None, find_modified, page, elsewhere),
+        modified=steps.run("modified", None, find_modified, page, elsewhere) or _site_modified(crawl),
         reviewed=steps.run("reviewed", None, find_reviewed, page),
         categories=steps.run("categories", [], find_categories, page, elsewhere),
         tags=steps.run("tags", [], find_tags, page, elsewhere),
@@ -92,7 +96,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
                         has_date=published is not None, has_people=bool(authors),
                         link_share=link_share, long_paragraphs=long_paragraphs, shop_buttons=shop_buttons,
-                        title_words=len((title or "").split()))
+                        title_words=len((title or "").split()), listed_in=crawl.listed_in)
     kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
         if kind == "article":
@@ -115,6 +119,11 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         extraction_errors=steps.errors,
         **fields,
     )
+
+
+def _site_modified(crawl: CrawlEvidence) -> DateValue | None:
+    """The site's own word on when the page changed, for a page that shows no modified date."""
+    return DateValue(crawl.modified, crawl.modified_source) if crawl.modified and crawl.modified_source else None
 
 
 class _Steps:

@@ -10,6 +10,7 @@ from archive.extract import vocab
 from archive.extract.metadata import article_node
 from archive.extract.page import Page, jsonld_types, text_of
 from archive.extract.regions import around_post
+from archive.records import POST_LISTINGS
 
 MIN_ARTICLE_WORDS = 50
 MIN_UNMARKED_ARTICLE_WORDS = 150
@@ -25,6 +26,7 @@ MAX_SHOP_BUTTONS = 1
 MIN_UNMARKED_TITLE_WORDS = 3
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
+_LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
 _SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
 
 
@@ -40,6 +42,7 @@ class Evidence:
     long_paragraphs: int = 0
     shop_buttons: int = 0  # from count_shop_buttons(), before the tree is consumed
     title_words: int = 0
+    listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -59,6 +62,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
+    if evidence.listed_in in POST_LISTINGS and words >= MIN_ARTICLE_WORDS:
+        return "article", f"listed as a post in the site's {_LISTING_NAMES[evidence.listed_in]} and a body of {words} words"
     teasers, teaser_words, platform = evidence.teasers
     # A platform's teasers make a listing, unless a long post holds them (its related posts).
     related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words

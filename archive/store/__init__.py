@@ -3,7 +3,7 @@
 from archive.store.captures import CaptureStore, captures_path
 from archive.store.crawlstate import (
     Recheck, UrlState, add_pending, crawl_state, record_check, record_discovery_document, record_fetch_error,
-    record_gone, record_skip,
+    record_evidence, record_gone, record_skip, stored_evidence,
 )
 from archive.store.lock import ArchiveLock, ArchiveLocked
 from archive.store.read import articles_per_site, latest_run
@@ -16,6 +16,6 @@ from archive.store.write import (
 __all__ = [
     "ArchiveLock", "ArchiveLocked", "CaptureStore", "Recheck", "UrlState", "add_pending", "article_id",
     "articles_per_site", "captures_path", "crawl_state", "finish_run", "latest_run",
-    "mark_interrupted_runs", "open_archive", "record_check", "record_discovery_document", "record_fetch_error", "record_gone",
-    "record_skip", "record_url", "save_article", "save_site", "site_counts", "start_run", "update_run_stats", "utc_now",
+    "mark_interrupted_runs", "open_archive", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error", "record_gone",
+    "record_skip", "record_url", "save_article", "save_site", "site_counts", "start_run", "stored_evidence", "update_run_stats", "utc_now",
 ]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlite_utils
 
+from archive.records import CrawlEvidence
 from archive.store.write import utc_now
 
 DAY = 24 * 3600
@@ -162,3 +163,17 @@ def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, ki
     if row is None:
         update["first_seen"] = now
     db["urls"].upsert(update, pk="url")
+
+
+def stored_evidence(db: sqlite_utils.Database, url: str) -> CrawlEvidence | None:
+    """What earlier crawls learned of where the site lists `url` (see CrawlEvidence)."""
+    row = db.execute("select listed_in, site_modified, site_modified_source from urls where url = ?",
+                     [url]).fetchone()
+    return CrawlEvidence(*row) if row and any(row) else None
+
+
+def record_evidence(db: sqlite_utils.Database, url: str, evidence: CrawlEvidence | None) -> None:
+    """Keep the evidence extraction weighed for `url`, so `reprocess` weighs the same."""
+    if evidence is not None:
+        db["urls"].update(url, {"listed_in": evidence.listed_in, "site_modified": evidence.modified,
+                                "site_modified_source": evidence.modified_source})

@@ -173,6 +173,14 @@ def m010_health_columns(db: sqlite_utils.Database) -> None:
                "(site, id, authors, published, word_count, extraction_errors, gone_since)")
 
 
+@migrations()
+def m011_crawl_evidence(db: sqlite_utils.Database) -> None:
+    """Where the site lists each URL and when it said the page changed: extraction evidence
+    that `reprocess` must see as the crawl did."""
+    for column in ("listed_in", "site_modified", "site_modified_source"):
+        db["urls"].add_column(column, str)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

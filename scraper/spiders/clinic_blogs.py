@@ -20,9 +20,11 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from archive.records import Capture, DiscoveryDocument, FetchFailure, NotModified, WordPressApi
+from archive.records import (
+    Capture, CrawlEvidence, DiscoveryDocument, FetchFailure, NotModified, PostListing, WordPressApi,
+)
 from archive.store import UrlState, utc_now
-from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, parse_feed, parse_sitemap, parse_wp_posts
+from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, lists_posts, parse_feed, parse_sitemap, parse_wp_posts
 from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
 from scraper.urls import normalize_url, url_key
@@ -52,6 +54,8 @@ class ClinicBlogsSpider(scrapy.Spider):
         self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}  # requested
         self._passed: dict[str, set[str]] = {site.name: set() for site in self.sites}  # skipped, may yet be requested
         self._pages: dict[str, int] = {site.name: 0 for site in self.sites}
+        # per site, by url_key: where the site lists the page, for extract() to weigh
+        self._listed: dict[str, dict[str, CrawlEvidence]] = {site.name: {} for site in self.sites}
         self._wp_api_asked: set[str] = set()
 
     @classmethod
@@ -116,11 +120,12 @@ class ClinicBlogsSpider(scrapy.Spider):
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="sitemap")
+        listed_in = "post-sitemap" if lists_posts(response.request.url) else "sitemap"
         for entry in parse_sitemap(body):
             if entry.is_sitemap:
                 yield self._discovery(entry.url, site, self.parse_sitemap)
             else:
-                item = self.page_request(entry.url, site, depth=0, lastmod=entry.lastmod)
+                item = self.page_request(entry.url, site, depth=0, lastmod=entry.lastmod, listed_in=listed_in)
                 if item is not None:
                     yield item
 
@@ -128,7 +133,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         site = self._by_name[response.meta["site"]]
         yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="feed")
         for url in parse_feed(response.body):
-            item = self.page_request(url, site, depth=0)
+            item = self.page_request(url, site, depth=0, listed_in="feed")
             if item is not None:
                 yield item
 
@@ -136,7 +141,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         """One page of /wp-json/wp/v2/posts: post links with their modified time, then the next page."""
         site = self._by_name[response.meta["site"]]
         for post in parse_wp_posts(response.body):
-            item = self.page_request(post.url, site, depth=0, lastmod=post.modified)
+            item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api")
             if item is not None:
                 yield item
         page = response.meta["wp_page"]
@@ -171,8 +176,9 @@ class ClinicBlogsSpider(scrapy.Spider):
                 item = self.page_request(link.url, site, depth=depth + 1)
                 if item is not None:
                     follow.append(item)
+        first_url = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
         yield Capture(
-            url=normalize_url(response.request.meta.get("redirect_urls", [response.url])[0]),
+            url=first_url,
             final_url=normalize_url(response.url),
             status=response.status,
             headers=_headers(response),
@@ -181,6 +187,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             site=site.name,
             depth=depth,
             discovered=tuple(r.url for r in follow if isinstance(r, scrapy.Request)),
+            evidence=self._listed[site.name].get(url_key(first_url)),
         )
         yield from follow
         for href in response.css("link[rel=alternate]"):
@@ -193,15 +200,20 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield self._wp_posts_request(response.urljoin(api_root), site, 1)
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
-                     start: bool = False) -> scrapy.Request | FetchFailure | None:
+                     start: bool = False, listed_in: str | None = None,
+                     ) -> scrapy.Request | FetchFailure | PostListing | None:
         """A request for a page, a FetchFailure saying why it is skipped, or None when it is
-        not this site's page or already requested in this crawl."""
+        not this site's page or already requested in this crawl. `listed_in` says where the
+        site listed it ('wp-api', 'post-sitemap', 'feed', 'sitemap'): a page already requested
+        that is first listed as a post now gives a PostListing, since it may have been read
+        without that evidence."""
         url = normalize_url(url)
         if not (site.wants(url) or (start and site.allows(url))):
             return None
         key = url_key(url)
+        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod)
         if key in self._seen[site.name]:
-            return None
+            return PostListing(url, site.name, self._listed[site.name][key]) if newly_a_post else None
         if key not in self._passed[site.name]:
             if self.fleet is not None:  # counted once for the fleet, however many workers find it
                 self.fleet.discovered(site.name, key)
@@ -238,6 +250,15 @@ class ClinicBlogsSpider(scrapy.Spider):
         if headers:
             request.meta["handle_httpstatus_list"] = [304]
         return request
+
+    def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None) -> bool:
+        """Keep the strongest listing of a page; True when it is now, and was not before, a post's."""
+        source = {"wp-api": "api", "post-sitemap": "sitemap", "sitemap": "sitemap"}.get(listed_in)
+        found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None)
+        known = self._listed[site.name]
+        before = known.get(key)
+        known[key] = found.stronger(before)
+        return known[key].listed_as_post and not (before and before.listed_as_post)
 
     def _not_html(self, response, site: Site):
         body = response.body
