@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorSyntaxError
 
+from archive.extract.hooks import HookError, load_hook
+
 KNOWN_KEYS = {"name", "start_urls", "allowed_domains", "include", "exclude", "max_pages", "max_depth",
               "delay", "contact_url", "extract"}
-EXTRACT_KEYS = {"body", "author", "date"}
+EXTRACT_KEYS = {"body", "author", "date"}  # CSS selectors; and "hooks", a list of functions
 DEFAULT_MAX_PAGES = 5000
 
 
@@ -31,7 +33,7 @@ class Site:
     max_depth: int | None = None  # link hops from a start URL; sitemaps and feeds are depth 0
     delay: float | None = None  # seconds between requests; None: the crawl's DOWNLOAD_DELAY
     contact_url: str | None = None
-    extract: dict[str, str] = field(default_factory=dict)  # CSS selector overrides: body, author, date
+    extract: dict = field(default_factory=dict)  # CSS overrides (body, author, date) and hooks
 
     def wants(self, url: str) -> bool:
         """A page this site's crawl should fetch: on its domains, matching include, not exclude."""
@@ -146,18 +148,39 @@ def _contact_url(path: Path, label: str, entry: dict) -> str | None:
     return value
 
 
-def _selectors(path: Path, label: str, entry: dict) -> dict[str, str]:
-    table = entry.get("extract", {})
-    if not isinstance(table, dict):
-        raise SitesConfigError(f"{path}: {label}: key 'extract': a table with {', '.join(sorted(EXTRACT_KEYS))}")
+def _selectors(path: Path, label: str, entry: dict) -> dict:
+    table = dict(entry.get("extract", {})) if isinstance(entry.get("extract", {}), dict) else None
+    if table is None:
+        raise SitesConfigError(f"{path}: {label}: key 'extract': a table with {', '.join(sorted(EXTRACT_KEYS))}, hooks")
+    hooks = table.pop("hooks", None)
     for key, css in table.items():
         if key not in EXTRACT_KEYS:
             raise SitesConfigError(f"{path}: {label}: key 'extract.{key}': unknown; known keys are "
-                                   f"{', '.join(sorted(EXTRACT_KEYS))}")
+                                   f"{', '.join(sorted(EXTRACT_KEYS))}, hooks")
         try:
             if not isinstance(css, str):
                 raise SelectorSyntaxError("not a string")
             GenericTranslator().css_to_xpath(css)
         except SelectorSyntaxError as err:
             raise SitesConfigError(f"{path}: {label}: key 'extract.{key}': not a valid CSS selector: {err}") from None
-    return dict(table)
+    if hooks is not None:
+        table["hooks"] = _hooks(path, label, hooks)
+    return table
+
+
+def _hooks(path: Path, label: str, specs) -> list[str]:
+    """Hook specs with file paths made absolute, each loaded once now so a typo fails here."""
+    if not isinstance(specs, list) or not all(isinstance(spec, str) for spec in specs):
+        raise SitesConfigError(f"{path}: {label}: key 'extract.hooks': a list of \"module:function\" "
+                               "or \"file.py:function\" strings")
+    resolved = []
+    for spec in specs:
+        target, _, name = spec.rpartition(":")
+        if target.endswith(".py") and not Path(target).is_absolute():
+            spec = f"{(path.parent / target).resolve()}:{name}"
+        try:
+            load_hook(spec)
+        except HookError as err:
+            raise SitesConfigError(f"{path}: {label}: key 'extract.hooks': {err}") from None
+        resolved.append(spec)
+    return resolved

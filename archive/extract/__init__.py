@@ -19,11 +19,12 @@ from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published, find_reviewed,
     find_site_name, find_title, guess_published,
 )
+from archive.extract.hooks import apply_hooks
 from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
-from archive.extract.page import UnparseablePage, parse_page
+from archive.extract.page import UnparseablePage, decode_html, parse_page
 from archive.extract.regions import Elsewhere
 from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 
@@ -40,7 +41,8 @@ def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, s
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
     the page is not a post. Never raises: scraped pages are hostile input, and unreadable
     ones (binary, empty, too large) come back as NotArticle with the reason.
-    `selectors` are a site's CSS overrides ({'body', 'author', 'date'}; see sites.example.toml).
+    `selectors` are a site's CSS overrides ({'body', 'author', 'date'}) and 'hooks', functions
+    given a BeautifulSoup of the page (see archive.extract.hooks and sites.example.toml).
     `evidence` is what the crawl knows: a page the site lists as a post (WordPress API, post
     sitemap, feed) is kept as one without article markup, and the site's modified time is
     recorded where the page shows none.
@@ -103,7 +105,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None)
-    return Article(
+    article = Article(
         title=title,
         body_text=body.text,
         body_markdown=body.markdown,
@@ -119,6 +121,9 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
         extraction_errors=steps.errors,
         **fields,
     )
+    if selectors.get("hooks"):
+        article = apply_hooks(html if isinstance(html, str) else decode_html(html), article, selectors["hooks"])
+    return article
 
 
 def _site_modified(crawl: CrawlEvidence) -> DateValue | None:
