@@ -58,3 +58,13 @@ def test_commenters_are_not_authors():
     result = extract(page("Why runners get knee pain and what helps", byline + prose() + comments),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert [p.name for p in result.authors] == ["James Leiber"]
+
+
+def test_an_archive_template_is_a_listing_whatever_its_og_type_says():
+    # Yoast and others print og:type article on category archives too
+    html = page("Knee Pain", prose(), body_class="archive category category-12 category-knee-pain").replace(
+        b"</head>", b'<meta property="og:type" content="article"></head>')
+    result = extract(html, "https://clinic.test/topics-knee-pain/")
+    assert (result.kind, result.reason) == ("listing", 'the page\'s template is an archive: <body class="archive category">')
+    drupal = extract(page("Knee Pain", prose(), body_class="path-taxonomy"), "https://clinic.test/knee")
+    assert drupal.kind == "listing"

@@ -53,6 +53,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     words = evidence.body_words
     if listing_types and not article:
         return "listing", f"JSON-LD says {sorted(listing_types)[0]}"
+    template = archive_template(page)
+    if template:
+        return "listing", f"the page's template is an archive: <body class=\"{template}\">"
     if evidence.link_share >= LISTING_LINK_SHARE:
         return "listing", f"{evidence.link_share:.0%} of the main text is link text"
     url = urlsplit(page.url or "")
@@ -104,6 +107,17 @@ def wordpress_page(page: Page) -> bool:
     """A WordPress page, not a post: <body class="page page-id-31"> or <article class="type-page">."""
     return any(_WORDPRESS_PAGE.search(element.get("class") or "")
                for element in page.tree.iter("body", "article"))
+
+
+def archive_template(page: Page) -> str | None:
+    """The <body> classes that name an archive template (WordPress "archive category",
+    Drupal "path-taxonomy"), or None: such a page lists posts, whatever its og:type says."""
+    body = page.tree.find(".//body") if page.tree.tag != "body" else page.tree
+    classes = (body.get("class") or "").split() if body is not None else []
+    kinds = [c for c in classes if vocab.ARCHIVE_TEMPLATE_KINDS.match(c)] if "archive" in classes else []
+    if kinds:
+        return f"archive {kinds[0]}"
+    return next((c for c in classes if c in vocab.TAXONOMY_TEMPLATE_CLASSES), None)
 
 
 def count_shop_buttons(page: Page) -> int:

@@ -88,6 +88,10 @@ ARTICLE_TYPES = {
     "ScholarlyArticle", "TechArticle", "SocialMediaPosting", "AnalysisNewsArticle",
 }
 LISTING_TYPES = {"CollectionPage", "Blog", "ItemList", "ProfilePage", "SearchResultsPage"}
+# <body> classes of archive templates: WordPress prints "archive" with the archive's kind
+# (category, tag, tax-product_cat, author, date, post-type-archive), Drupal its taxonomy path.
+ARCHIVE_TEMPLATE_KINDS = re.compile(r"^(?:category|tag|tax-[\w-]+|author|date|post-type-archive(?:-[\w-]+)?)$")
+TAXONOMY_TEMPLATE_CLASSES = {"path-taxonomy", "page-taxonomy-term", "search-results"}
 
 # Role phrases, longest first, so "Medically reviewed by" wins over "by": (phrase, role, label).
 ROLE_PHRASES = [
