@@ -27,6 +27,13 @@ _DATE_IN_TEXT = re.compile(
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+_SUFFIX_SEPARATOR = re.compile(r"\s+[|\-–—•·»]\s+")
+# What follows a title in a heading (" | Site", ", December 2025", " Posted on July 1") or precedes it.
+_DATE = r"(?:[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})"
+_TITLE_TRAILER = re.compile(
+    r"\s*(?:[|\-–—•·»(\[]|,\s*(?:[a-z]{3,9}\s+)?\d{4}\b|(?:posted|published|updated|by)\b)", re.I)
+_TITLE_PREFIX = re.compile(rf"\s*(?:[^:\s]+(?:\s[^:\s]+)?:|{_DATE}|[\W_]*)\s*", re.I)
+MAX_NAME_HEADING_WORDS = 4  # "Antoyo's Blog", "Human in the Loop": a site's name, not a post's title
 
 
 def article_node(page: Page) -> dict[str, Any] | None:
@@ -45,24 +52,59 @@ def webpage_node(page: Page) -> dict[str, Any] | None:
 
 
 def find_title(page: Page) -> str | None:
-    """The headline as shown in the page's h1 when a metadata title confirms it."""
+    """The headline as the page shows it, confirmed by a metadata title (JSON-LD headline,
+    og:title, <title>): an h1, else an h2 (many blogs print their own name as the h1), else
+    the single h1, else the metadata title without the site's name."""
     node = article_node(page) or {}
-    candidates = [
-        _clean(node.get("headline") or node.get("name")),
-        _clean(page.first_meta("og:title", "twitter:title")),
-        _strip_site_name(_clean(page.tree.findtext(".//title"))),
-    ]
-    candidates = [c for c in candidates if c]
-    headings = [text_of(h) for h in page.tree.iter("h1")]
-    headings = [h for h in headings if h]
-    for candidate in candidates:
-        key = _key(candidate)
-        for heading in headings:
-            if _key(heading) == key or (len(key) > 20 and _key(heading).startswith(key.rstrip("."))):
-                return heading
-    if len(headings) == 1:
-        return headings[0]
+    site = find_site_name(page)
+    title_tag = _clean(page.tree.findtext(".//title"))
+    candidates = [_clean(node.get("headline") or node.get("name")),
+                  _clean(page.first_meta("og:title", "twitter:title")), _strip_site_name(title_tag)]
+    candidates = [_without_site_name(c, site, title_tag) for c in candidates if c]
+    h1s = [h for h in (text_of(e) for e in page.tree.iter("h1")) if h]
+    # A blog whose h1 is its own name ("Antoyo's Blog") prints the post's title as an h2.
+    name_like = all(len(h.split()) <= MAX_NAME_HEADING_WORDS for h in h1s)
+    for headings in (h1s, None if name_like else []):
+        headings = headings if headings is not None else [h for h in (text_of(e) for e in page.tree.iter("h2")) if h]
+        for candidate in candidates:
+            for heading in headings:
+                confirmed = _confirmed(heading, candidate)
+                if confirmed:
+                    return confirmed
+    if len(h1s) == 1 and _key(h1s[0]) != _key(site or ""):
+        return h1s[0]
     return candidates[0] if candidates else None
+
+
+def _confirmed(heading: str, candidate: str) -> str | None:
+    """The title when a heading and a metadata title agree: the same words; or the heading
+    is the metadata title plus a trailer (" - Site", ", December 2025", "Posted on ...") or a
+    prefix (a date, "Blog:"), which the title is without; or the metadata title is the
+    heading plus the site's name."""
+    shown, meta = _key(heading), _key(candidate)
+    if shown == meta:
+        return heading
+    if len(meta) > 20 and shown.startswith(meta):
+        rest = heading[len(candidate):] if heading.lower().startswith(candidate.lower()) else None
+        return candidate if rest is not None and _TITLE_TRAILER.match(rest) else heading
+    if len(meta) > 20 and heading.lower().endswith(candidate.lower()) \
+            and _TITLE_PREFIX.fullmatch(heading[: len(heading) - len(candidate)]):
+        return candidate
+    if len(shown) > 15 and len(shown) >= 0.6 * len(meta) and (meta.startswith(shown + " ") or meta.endswith(" " + shown)):
+        return heading
+    return None
+
+
+def _without_site_name(title: str, site: str | None, title_tag: str | None) -> str:
+    """A metadata title without a trailing " | Site" or " - Site": the site's own name, or the
+    trailer the <title> ends with too (og:title often repeats <title> whole)."""
+    parts = _SUFFIX_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    trailer = _key(parts[-1])
+    if (site and trailer == _key(site)) or (title_tag and title == title_tag and len(trailer.split()) <= 4):
+        return title[: len(title) - len(parts[-1])].rstrip(" |-–—•·»")
+    return title
 
 
 def find_site_name(page: Page) -> str | None:
