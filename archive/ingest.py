@@ -12,8 +12,10 @@ from archive.records import (
 )
 from archive.store import (
     CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_discovery_document,
-    record_evidence, record_fetch_error, record_gone, record_skip, record_url, save_article, stored_evidence,
+    load_profiles, record_evidence, record_fetch_error, record_gone, record_skip, record_url, save_article,
+    stored_evidence,
 )
+from archive.profiles import learn_site_profiles
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class Archive:
         self.captures = captures
         self.recheck = recheck or Recheck()
         self.selectors: dict[str, dict[str, str]] = {}  # per site: CSS overrides for extract()
+        self.profiles = load_profiles(db)  # per site: what its pages taught (archive.extract.profile)
 
     @classmethod
     def open(cls, path: str | Path, recheck: Recheck | None = None) -> "Archive":
@@ -56,7 +59,8 @@ class Archive:
                 self._checked(capture, unchanged=True)
             return "unchanged"
         capture_id = self.captures.save(capture)
-        result = extract(capture.body, url, self.selectors.get(capture.site), evidence)
+        result = extract(capture.body, url, self.selectors.get(capture.site), evidence,
+                         self.profiles.get(capture.site))
         with self.db.atomic():
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, capture.site, capture_id,
@@ -106,7 +110,8 @@ class Archive:
             return []  # not read yet (its capture will carry the evidence), or nothing to change
         evidence = item.evidence.stronger(stored_evidence(self.db, item.url))
         capture = self.captures.load(known[1])
-        result = extract(capture.body, item.url, self.selectors.get(item.site), evidence)
+        result = extract(capture.body, item.url, self.selectors.get(item.site), evidence,
+                         self.profiles.get(item.site))
         with self.db.atomic():
             record_evidence(self.db, item.url, evidence)
             if not isinstance(result, Article):
@@ -127,6 +132,10 @@ class Archive:
                      run_id=capture.run_id)
         if capture.discovered:
             add_pending(self.db, capture.site, list(capture.discovered), capture.depth + 1, capture.run_id)
+
+    def learn_profiles(self, sites: list[str]) -> None:
+        """Learn the sites' profiles from what is stored now; later extractions use them."""
+        self.profiles.update(learn_site_profiles(self.db, self.captures, sites))
 
     def close(self) -> None:
         self.captures.close()

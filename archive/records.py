@@ -203,6 +203,7 @@ class Article:
     kind: str = "article"
     reason: str = ""
     extraction_errors: list[str] = field(default_factory=list)  # "field: error" for fields left empty by a bug
+    template: str | None = None  # the page's template (archive.extract.profile), for learning site profiles
 
     @property
     def word_count(self) -> int:
@@ -230,6 +231,7 @@ class NotArticle:
     reason: str
     title: str | None = None
     body_text: str | None = None  # the page's main text, kept for audit ("why not a post?")
+    template: str | None = None  # the page's template (archive.extract.profile), for learning site profiles
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

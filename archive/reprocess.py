@@ -21,11 +21,14 @@ from pathlib import Path
 from archive.duplicates import rebuild_duplicate_groups
 from archive.extract import extract
 from archive.records import Article, CrawlEvidence
-from archive.store import captures_path, open_archive, save_article
+from archive.extract.profile import SiteProfile
+from archive.profiles import learn_site_profiles
+from archive.store import CaptureStore, captures_path, open_archive, save_article
 
 CHUNK = 16
 WRITE_BATCH = 64
 _store: sqlite3.Connection | None = None
+_profiles: dict[str, SiteProfile] = {}
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,10 @@ class Job:
     evidence: CrawlEvidence | None = None  # what the crawl knew, as extraction weighed it then
 
 
-def _open_store(path: str) -> None:
-    global _store
+def _open_store(path: str, profiles: dict[str, dict]) -> None:
+    global _store, _profiles
     _store = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    _profiles = {site: SiteProfile.from_json(data) for site, data in profiles.items()}
 
 
 def _extract_job(job: Job):
@@ -48,7 +52,8 @@ def _extract_job(job: Job):
     if row is None:
         return job, None, None
     selectors = json.loads(job.selectors or "{}")
-    return job, extract(zlib.decompress(row[0]), row[1] or job.url, selectors, job.evidence), row[2]
+    result = extract(zlib.decompress(row[0]), row[1] or job.url, selectors, job.evidence, _profiles.get(job.site))
+    return job, result, row[2]
 
 
 def reprocess(db_path: str | Path, site: str | None = None, workers: int | None = None,
@@ -60,7 +65,13 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
     jobs = list(_jobs(db, site))
     counts: Counter = Counter()
     workers = workers or os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, initializer=_open_store, initargs=(str(captures_path(db_path)),)) as pool:
+    # what the sites' pages teach first, from their captures as they read without a profile
+    captures = CaptureStore(captures_path(db_path))
+    sites = [site] if site else sorted({job.site for job in jobs})
+    profiles = {name: p.to_json() for name, p in learn_site_profiles(db, captures, sites).items()}
+    captures.close()
+    with ProcessPoolExecutor(workers, initializer=_open_store,
+                             initargs=(str(captures_path(db_path)), profiles)) as pool:
         results = pool.map(_extract_job, jobs, chunksize=CHUNK)
         while batch := list(islice(results, WRITE_BATCH)):
             with db.atomic():  # one commit per batch: the single writer must keep up with all cores

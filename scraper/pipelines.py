@@ -101,6 +101,7 @@ class ArchivePipeline:
 
     def _close(self, status: str, counts: dict) -> None:
         finish_run(self.archive.db, self.run_id, status, counts)
+        self.archive.learn_profiles(list(counts))
         groups = rebuild_duplicate_groups(self.archive.db)
         log.info("%s groups of duplicated posts across the archive", groups)
         self.archive.close()

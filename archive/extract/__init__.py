@@ -25,17 +25,18 @@ from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, decode_html, parse_page
+from archive.extract.profile import SiteProfile, template_of
 from archive.extract.regions import Elsewhere
 from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 
 EXTRACTOR_VERSION = "0.4.0"
 log = logging.getLogger(__name__)
 
-__all__ = ["EXTRACTOR_VERSION", "UnparseablePage", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "SiteProfile", "UnparseablePage", "extract"]
 
 
 def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, str] | None = None,
-            evidence: CrawlEvidence | None = None) -> Article | NotArticle:
+            evidence: CrawlEvidence | None = None, profile: SiteProfile | None = None) -> Article | NotArticle:
     """Extract the blog post on a page.
 
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
@@ -45,10 +46,12 @@ def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, s
     given a BeautifulSoup of the page (see archive.extract.hooks and sites.example.toml).
     `evidence` is what the crawl knows: a page the site lists as a post (WordPress API, post
     sitemap, feed) is kept as one without article markup, and the site's modified time is
-    recorded where the page shows none.
+    recorded where the page shows none. `profile` is what the site's other pages taught
+    (archive.extract.profile): blocks its posts all repeat leave the body, and a page on a
+    template whose pages are nearly all posts is kept as one.
     """
     try:
-        return _extract(html, url, selectors or {}, evidence or CrawlEvidence())
+        return _extract(html, url, selectors or {}, evidence or CrawlEvidence(), profile or SiteProfile())
     except UnparseablePage as err:
         return NotArticle(url=url, kind="other", reason=f"unreadable: {err}")
     except RecursionError:
@@ -59,7 +62,7 @@ def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, s
 
 
 def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
-             crawl: CrawlEvidence) -> Article | NotArticle:
+             crawl: CrawlEvidence, profile: SiteProfile) -> Article | NotArticle:
     page = parse_page(html, url)
     steps = _Steps(url)
     found = steps.run("selectors.body", None, override_container, page, selectors) or find_body_container(page)
@@ -93,18 +96,20 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
     # Only an unmarked page without a date or byline is judged by its prose (see classify).
     shop_buttons = 0 if published or authors or marked_as_article(page) else \
         steps.run("shop_buttons", 0, count_shop_buttons, page)
-    body = extract_body(page, found)
+    template = template_of(page, found[0] if found else None)
+    body = extract_body(page, found, profile.boilerplate)
     link_share, long_paragraphs = prose_signals(body.main) if body else (0.0, 0)
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
                         has_date=published is not None, has_people=bool(authors),
                         link_share=link_share, long_paragraphs=long_paragraphs, shop_buttons=shop_buttons,
-                        title_words=len((title or "").split()), listed_in=crawl.listed_in)
+                        title_words=len((title or "").split()), listed_in=crawl.listed_in,
+                        template_posts=profile.template_posts(template))
     kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
         if kind == "article":
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
-                          body_text=body.text if body else None)
+                          body_text=body.text if body else None, template=template)
     article = Article(
         title=title,
         body_text=body.text,
@@ -119,6 +124,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
         extractor_version=EXTRACTOR_VERSION,
         reason=reason,
         extraction_errors=steps.errors,
+        template=template,
         **fields,
     )
     if selectors.get("hooks"):

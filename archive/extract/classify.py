@@ -43,6 +43,7 @@ class Evidence:
     shop_buttons: int = 0  # from count_shop_buttons(), before the tree is consumed
     title_words: int = 0
     listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
+    template_posts: tuple[int, int] | None = None  # SiteProfile.template_posts(): (posts, pages) on its template
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -67,6 +68,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         return "article", f"{source} and a body of {words} words"
     if evidence.listed_in in POST_LISTINGS and words >= MIN_ARTICLE_WORDS:
         return "article", f"listed as a post in the site's {_LISTING_NAMES[evidence.listed_in]} and a body of {words} words"
+    if evidence.template_posts and words >= MIN_ARTICLE_WORDS:
+        posts, pages = evidence.template_posts
+        return "article", f"{posts} of the site's {pages} pages on this template are posts, and a body of {words} words"
     teasers, teaser_words, platform = evidence.teasers
     # A platform's teasers make a listing, unless a long post holds them (its related posts).
     related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words

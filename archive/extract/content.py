@@ -18,6 +18,7 @@ from lxml import etree
 from archive.extract import vocab
 from archive.extract.page import Page, text_content, text_of
 from archive.extract.people import looks_like_byline
+from archive.extract.profile import drop_boilerplate_blocks
 from archive.extract.render import render_markdown, render_sections, render_text
 from archive.extract.scan import Scan
 from archive.records import Section
@@ -44,7 +45,8 @@ class Body:
     sections: list[Section] = field(default_factory=list)
 
 
-def _body(main, selector: str | None, container) -> Body:
+def _body(main, selector: str | None, container, boilerplate: frozenset[str] = frozenset()) -> Body:
+    drop_boilerplate_blocks(main, boilerplate)
     sections = render_sections(main)
     return Body(render_text(sections), render_markdown(main), selector, container, main, sections)
 
@@ -68,10 +70,12 @@ def find_body_container(page: Page) -> tuple[str, lxml.html.HtmlElement] | None:
     return next((css, e) for css, e, words in candidates if words >= MAIN_SHARE * largest)
 
 
-def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) -> Body | None:
+def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None,
+                 boilerplate: frozenset[str] = frozenset()) -> Body | None:
     """The post body as text and Markdown, or None when no content is found.
 
-    found is find_body_container(page). Judging the whole page consumes page.tree (no copy
+    found is find_body_container(page); boilerplate, the blocks the site's profile says its
+    posts repeat (archive.extract.profile). Judging the whole page consumes page.tree (no copy
     of a large tree): call this after every step that reads the page.
     """
     focused = None
@@ -81,16 +85,16 @@ def extract_body(page: Page, found: tuple[str, lxml.html.HtmlElement] | None) ->
         words = _words(main)
         if words >= 0.3 * _paragraph_words(container):
             if words >= SHORT_BODY_WORDS:
-                return _body(main, css, container)
+                return _body(main, css, container, boilerplate)
             focused = (main, css, container, words)
         # trafilatura rejected most of the container: judge the whole page instead
     main = _main_text(page, page.tree, focused=False)
     if focused and (main is None or _words(main) < WHOLE_PAGE_GAIN * focused[3]):
         # a short container is kept unless the whole page reads as a much longer post
-        return _body(*focused[:3])
+        return _body(*focused[:3], boilerplate)
     if main is None:
         return None
-    return _body(main, None, None)
+    return _body(main, None, None, boilerplate)
 
 
 def _words(main) -> int:

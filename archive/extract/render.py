@@ -43,6 +43,11 @@ def render_sections(main) -> list[Section]:
     return sections
 
 
+def block_text(element) -> str:
+    """Plain text of one block of the body (a paragraph, list, table, quote), as the body text has it."""
+    return _block(element, markdown=False)
+
+
 def inline_text(element) -> str:
     """Plain text of one element, whitespace-collapsed."""
     return _inline(element, markdown=False)

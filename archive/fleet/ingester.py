@@ -169,6 +169,7 @@ class Ingester:
         sites = self._sites(run_id)
         counts = self._counts(token, sites)
         finish_run(db, run_id, "finished", {site: counts.get(site, {}) for site in sites})
+        self.archive.learn_profiles(sites)
         groups = rebuild_duplicate_groups(db)
         self.redis.hdel(self.keys.runs, token)
         self.redis.delete(*self.keys.counted_keys(token, sites))

@@ -4,7 +4,7 @@ A site redesign rarely breaks a crawl outright; it quietly empties the author li
 reference list. So per site and run we measure, over the article versions that run wrote
 (new and changed posts, the ones actually re-extracted), the share missing an author, a
 date or references, and how the mean body length moved against the site's previous run;
-beside them, the run's fetch errors.
+beside them, the run's fetch errors; and what each site's profile learned from its pages.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from archive.extract.profile import SiteProfile
 from archive.serve.charts import bar_chart
 
 RUNS_SHOWN = 30  # per site, newest first
@@ -70,7 +71,22 @@ def report(conn: sqlite3.Connection) -> dict:
                     "length_drift", "fetched", "failed"):
             row.setdefault(key, None)
         row.setdefault("fetch_errors", 0)
-    return {"sites": sites, "runs": rows[::-1], "charts": _charts(rows)}
+    return {"sites": sites, "runs": rows[::-1], "charts": _charts(rows), "profiles": _profiles(conn)}
+
+
+def _profiles(conn: sqlite3.Connection) -> list[dict]:
+    """What each site's pages taught extraction: its post templates and repeated blocks."""
+    if not conn.execute("select 1 from sqlite_master where name = 'site_profiles'").fetchone():
+        return []
+    profiles = []
+    for row in conn.execute("select site, learned_at, pages, posts, profile from site_profiles order by site"):
+        profile = SiteProfile.from_json(_json_object(row["profile"])) or SiteProfile()
+        templates = sorted(((t, *counts) for t, counts in profile.templates.items() if profile.template_posts(t)),
+                           key=lambda t: -t[1])
+        profiles.append({"site": row["site"], "learned_at": row["learned_at"], "pages": row["pages"],
+                         "posts": row["posts"], "post_templates": templates,
+                         "boilerplate": sorted(profile.boilerplate)})
+    return profiles
 
 
 def _json_object(text: str | None) -> dict:

@@ -181,6 +181,16 @@ def m011_crawl_evidence(db: sqlite_utils.Database) -> None:
         db["urls"].add_column(column, str)
 
 
+@migrations()
+def m012_site_profiles(db: sqlite_utils.Database) -> None:
+    """What each site's pages taught extraction: repeated body blocks, templates of its posts."""
+    db["site_profiles"].create(
+        {"site": str, "learned_at": str, "pages": int, "posts": int, "boilerplate_blocks": int,
+         "post_templates": int, "profile": str},
+        pk="site", foreign_keys=[("site", "sites", "name")],
+    )
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)
