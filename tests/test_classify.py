@@ -58,3 +58,26 @@ def test_commenters_are_not_authors():
     result = extract(page("Why runners get knee pain and what helps", byline + prose() + comments),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert [p.name for p in result.authors] == ["James Leiber"]
+
+
+def test_an_element_whose_class_names_the_author_gives_the_byline():
+    hero = "<div class='post-hero__author'><div class='post-hero__author__name'>Christian Winter</div></div>"
+    result = extract(page("Why runners get knee pain and what helps", hero + prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Christian Winter"]
+
+
+def test_review_cards_naming_many_people_give_no_byline():
+    reviews = "".join(f"<div class='review'><p>{PARAGRAPH}</p><p class='author'>{name}</p></div>"
+                      for name in ("Tom Keller", "Amy Stone", "Brandee Moss"))
+    result = extract(page("Why runners get knee pain and what helps", prose() + reviews),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []
+
+
+def test_a_post_title_in_an_author_named_card_is_not_a_name():
+    card = ("<div class='summary-item summary-item-has-author'>"
+            "<a>One Week in Japan: Kyoto, Tokyo, Nara, Mt. Fuji</a></div>")
+    result = extract(page("Why runners get knee pain and what helps", prose() + card),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []

@@ -30,6 +30,8 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
         groups.append(parse_byline(author_meta))
     people = merge_people(groups)
     if not people:
+        people = _author_named_byline(page, elsewhere)
+    if not people:
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team).
         people = merge_people([_declared_authors(page, author_meta)])
@@ -55,6 +57,42 @@ def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
         seen_texts.add((text, role))
         people.extend(parse_byline(text, role))
     return people
+
+
+def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """People in the first short element of this post whose class or id names an author
+    ("td-post-author-name", "authorName", "post-hero__author"): themes name these freely.
+
+    Pages whose author-named elements name many people are reviews or teaser lists, not a
+    post's byline: they get none.
+    """
+    found: list[list[Person]] = []
+    for element, names in page.named:
+        lowered = names.lower()
+        if vocab.AUTHOR_CLASS_PART not in lowered or any(p in lowered for p in vocab.NOT_BYLINE_PARTS) \
+                or element in other_posts or _in_comments(element):
+            continue
+        text = spaced_text(element)
+        if text and len(text) <= vocab.MAX_AUTHOR_ELEMENT_CHARS:
+            people = merge_people([parse_byline(text)])
+            if people and _mostly_names(text, people):
+                found.append(people)
+    if not found:
+        return []
+    first = {_first_word(p.name) for p in found[0]}
+    others = {_first_word(p.name) for people in found for p in people} - first
+    return found[0] if len(others) <= vocab.MAX_OTHER_AUTHOR_NAMES else []
+
+
+def _mostly_names(text: str, people: list[Person]) -> bool:
+    """Whether names and credentials make up most of the words: not a post title that happens
+    to end in a capitalised pair ("... Kyoto, Tokyo, Nara, Mt. Fuji")."""
+    named = sum(len(p.name.split()) + len(p.credentials) for p in people)
+    return named * 2 >= len(text.split())
+
+
+def _first_word(name: str) -> str:
+    return name.split()[0].lower()
 
 
 def spaced_text(element) -> str:

@@ -54,6 +54,15 @@ BYLINE_SELECTORS = [
     "[class*=blog-author]", "[data-hook=user-name]", "[itemprop=author]", "[class*=reviewer]",
     "[class*=reviewed]", "[class*=post-author]",
 ]
+# Failing those, the first short element whose class or id contains this names the author:
+# long ones are bios and author boxes.
+AUTHOR_CLASS_PART = "author"
+MAX_AUTHOR_ELEMENT_CHARS = 80
+# ... unless they are cards naming someone else: a product review's reviewer, a linked page's
+# author in a Ghost bookmark card, a testimonial.
+NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial")
+# More people than this in other author-named elements: reviews or a list of posts.
+MAX_OTHER_AUTHOR_NAMES = 1
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
 DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
@@ -99,6 +108,7 @@ ROLE_PHRASES = [
     ("written by", "author", "author"),
     ("posted by", "author", "author"),
     ("authored by", "author", "author"),
+    ("authors:", "author", "author"),
     ("author:", "author", "author"),
     ("by", "author", "author"),
 ]
