@@ -81,3 +81,25 @@ def test_a_post_title_in_an_author_named_card_is_not_a_name():
     result = extract(page("Why runners get knee pain and what helps", prose() + card),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert result.authors == []
+
+
+def with_head(head: str, body: str) -> bytes:
+    return page("Why runners get knee pain and what helps", body).replace(b"</title>", b"</title>" + head.encode())
+
+
+def test_yoasts_written_by_pair_names_the_author():
+    head = "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Chase Bernath'>"
+    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Chase Bernath"]
+
+
+def test_citation_authors_are_all_the_authors():
+    head = "".join(f"<meta name='citation_author' content='{name}'>" for name in ("Aditya Mahindru", "Varun Agrawal"))
+    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Aditya Mahindru", "Varun Agrawal"]
+
+
+def test_a_yoast_data_pair_that_is_not_the_author_is_ignored():
+    head = "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='9 minutes'>"
+    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []

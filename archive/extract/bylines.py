@@ -31,10 +31,13 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
     people = merge_people(groups)
     if not people:
         people = _author_named_byline(page, elsewhere)
+    more_meta = _more_meta_authors(page)
+    if not people:
+        people = merge_people([parse_byline(name) for name in more_meta])
     if not people:
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team).
-        people = merge_people([_declared_authors(page, author_meta)])
+        people = merge_people([_declared_authors(page, author_meta or next(iter(more_meta), None))])
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
@@ -57,6 +60,16 @@ def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
         seen_texts.add((text, role))
         people.extend(parse_byline(text, role))
     return people
+
+
+def _more_meta_authors(page: Page) -> list[str]:
+    """Authors in analytics and citation <meta>s (sailthru.author, citation_author) and in
+    Yoast's twitter:label1 "Written by" / twitter:data1 pair."""
+    names = [name for key in vocab.AUTHOR_META_NAMES for name in page.all_meta(key)]
+    for label, value in (("twitter:label1", "twitter:data1"), ("twitter:label2", "twitter:data2")):
+        if (page.first_meta(label) or "").strip().lower() == vocab.WRITTEN_BY_LABEL:
+            names += page.all_meta(value)[:1]
+    return [name for name in names if not name.startswith("http")]
 
 
 def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:

@@ -63,6 +63,10 @@ MAX_AUTHOR_ELEMENT_CHARS = 80
 NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial")
 # More people than this in other author-named elements: reviews or a list of posts.
 MAX_OTHER_AUTHOR_NAMES = 1
+# Failing those too, these <meta>s name authors (citation_author once per author).
+AUTHOR_META_NAMES = ["sailthru.author", "parsely-author", "cxenseparse:author", "citation_author",
+                     "citation_authors", "dc.creator"]
+WRITTEN_BY_LABEL = "written by"  # Yoast's twitter:label1, with the author in twitter:data1
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
 DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
