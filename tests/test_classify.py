@@ -103,3 +103,29 @@ def test_a_yoast_data_pair_that_is_not_the_author_is_ignored():
     head = "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='9 minutes'>"
     result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
     assert result.authors == []
+
+
+def test_a_byline_naming_a_username_or_team_is_kept_as_printed():
+    for byline, expected in (("<span class='story-byline'>Posted by BeauHD on Friday December 19</span>", "BeauHD"),
+                             ("<p class='authorName'>Podium Staff</p>", "Podium Staff"),
+                             ("<div class='author'>Yucy Yucy</div>", "Yucy"),
+                             ("<div class='at-author'>Silverback Strategies | October 15, 2025</div>",
+                              "Silverback Strategies")):
+        result = extract(page("Why runners get knee pain and what helps", byline + prose()),
+                         "https://clinic.test/why-runners-get-knee-pain")
+        assert [p.name for p in result.authors] == [expected]
+
+
+def test_byline_parts_and_labels_are_not_printed_authors():
+    byline = ("<div class='byline'><span class='byline__category'>Wellness</span></div>"
+              "<li class='authorization-link'>Sign In</li><div class='author-title'>About the Author</div>")
+    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []
+
+
+def test_many_one_word_names_in_author_elements_are_reviews_not_a_byline():
+    reviews = "".join(f"<div><p>{PARAGRAPH}</p><p class='author'>{name}</p></div>" for name in ("Tom", "Amy", "Lisa"))
+    result = extract(page("Why runners get knee pain and what helps", prose() + reviews),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []

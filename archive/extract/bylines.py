@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from typing import Any
 
@@ -10,7 +11,7 @@ from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page
 from archive.extract.regions import Elsewhere
-from archive.extract.people import looks_like_byline, merge_people, parse_byline
+from archive.extract.people import looks_like_byline, merge_people, parse_byline, undoubled
 from archive.records import Person
 
 # Class or id tokens of comment threads; theme switches on <body> ("fluida-comment-placeholder")
@@ -36,8 +37,10 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
         people = merge_people([parse_byline(name) for name in more_meta])
     if not people:
         # Nothing shaped like a personal name anywhere: take the author the page declares in
-        # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team).
-        people = merge_people([_declared_authors(page, author_meta or next(iter(more_meta), None))])
+        # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
+        # else the one its byline prints.
+        people = merge_people([_declared_authors(page, author_meta or next(iter(more_meta), None))]) \
+            or _verbatim_byline(page, elsewhere)
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
@@ -81,9 +84,8 @@ def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
     """
     found: list[list[Person]] = []
     for element, names in page.named:
-        lowered = names.lower()
-        if vocab.AUTHOR_CLASS_PART not in lowered or any(p in lowered for p in vocab.NOT_BYLINE_PARTS) \
-                or element in other_posts or _in_comments(element):
+        if not _names_an_author(names) or not _small(element) or element in other_posts \
+                or _in_comments(element):
             continue
         text = spaced_text(element)
         if text and len(text) <= vocab.MAX_AUTHOR_ELEMENT_CHARS:
@@ -95,6 +97,52 @@ def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
     first = {_first_word(p.name) for p in found[0]}
     others = {_first_word(p.name) for people in found for p in people} - first
     return found[0] if len(others) <= vocab.MAX_OTHER_AUTHOR_NAMES else []
+
+
+def _verbatim_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """The byline of this post as printed when it names someone not shaped like a personal
+    name: a team, a brand, a username ("By BeauHD on Friday", "The Investopedia Team").
+
+    Only from elements naming an author (class, rel or itemprop), or other byline elements that
+    start "By"; none when they name several such: those are reviews or teasers.
+    """
+    bylines = set(page.scan.by_purpose["byline"])
+    named_author = {e for e, names in page.named if _names_an_author(names)}
+    found: list[str] = []
+    for element in page.elements:
+        if element not in bylines and element not in named_author:
+            continue
+        if element in other_posts or _in_comments(element):
+            continue
+        specific = element in named_author or element.get("rel") == "author" \
+            or element.get("itemprop") == "author"
+        if not _small(element):
+            continue
+        text = spaced_text(element)
+        match = vocab.VERBATIM_BYLINE.match(text) if len(text) <= vocab.MAX_BYLINE_LINE_CHARS else None
+        if match is None or not (specific or match["lead"]):
+            continue
+        if match["tail"] and not match["lead"] and match["tail"].split()[0] not in vocab.BYLINE_SEPARATORS:
+            continue  # "One Week in Japan: Kyoto" is a title, "Silverback Strategies | Oct 15" a byline
+        name = undoubled(match["name"].strip(" .,:"))
+        if name and not any(c.isdigit() for c in name) and name.lower() not in vocab.NOT_NAMES \
+                and vocab.BYLINE_LABEL_WORDS.isdisjoint(name.lower().split()) and name not in found:
+            found.append(name)
+    if len(found) > vocab.MAX_VERBATIM_BYLINES:
+        return []
+    return [Person(found[0], [], None, "author", "author")] if found else []
+
+
+def _small(element) -> bool:
+    """Few enough elements to be a byline: <body class="...-show-author-name"> is not one, and
+    reading its whole text would cost a pass over the page."""
+    return sum(1 for _ in itertools.islice(element.iter(), vocab.MAX_BYLINE_ELEMENTS + 1)) \
+        <= vocab.MAX_BYLINE_ELEMENTS
+
+
+def _names_an_author(names: str) -> bool:
+    lowered = names.lower()
+    return vocab.AUTHOR_CLASS_PART in lowered and not any(p in lowered for p in vocab.NOT_BYLINE_PARTS)
 
 
 def _mostly_names(text: str, people: list[Person]) -> bool:

@@ -100,7 +100,7 @@ def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
                 continue
             if current is not None and _has_job_title(token):
                 continue  # "Cara Dumaplin RN, BSN, Certified Pediatric Sleep Consultant"
-            name, trailing = _split_trailing_credentials(_without_job_title(_undoubled(token)))
+            name, trailing = _split_trailing_credentials(_without_job_title(undoubled(token)))
             current = Person(clean_name(name), trailing, role=role, role_label=label or role) if is_name(name) else None
             if current is not None:
                 people.append(current)
@@ -111,7 +111,7 @@ def _has_job_title(token: str) -> bool:
     return any(w.lower().strip(".") in _TITLE_WORDS for w in token.split())
 
 
-def _undoubled(token: str) -> str:
+def undoubled(token: str) -> str:
     """'Saru Yeknom Saru Yeknom' -> 'Saru Yeknom': a name printed twice (a visible one and a
     screen-reader one) in the same element."""
     words = token.split()

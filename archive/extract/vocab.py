@@ -58,15 +58,31 @@ BYLINE_SELECTORS = [
 # long ones are bios and author boxes.
 AUTHOR_CLASS_PART = "author"
 MAX_AUTHOR_ELEMENT_CHARS = 80
+MAX_BYLINE_ELEMENTS = 40  # elements inside one, a bound on the text read
 # ... unless they are cards naming someone else: a product review's reviewer, a linked page's
 # author in a Ghost bookmark card, a testimonial.
-NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial")
+NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial", "authoriz")
 # More people than this in other author-named elements: reviews or a list of posts.
 MAX_OTHER_AUTHOR_NAMES = 1
 # Failing those too, these <meta>s name authors (citation_author once per author).
 AUTHOR_META_NAMES = ["sailthru.author", "parsely-author", "cxenseparse:author", "citation_author",
                      "citation_authors", "dc.creator"]
 WRITTEN_BY_LABEL = "written by"  # Yoast's twitter:label1, with the author in twitter:data1
+# A byline printed as is: up to four words, after "By" and before " on <date>" or a separator
+# (a tail of words only after "By", else after a separator).
+VERBATIM_BYLINE = re.compile(
+    r"^(?P<lead>(?:(?:written|posted|authored)\s+)?by\s*:?\s+)?(?P<name>[^\s|·•,]+(?:\s+[^\s|·•,]+){0,3}?)"
+    r"(?P<tail>\s+(?:on|in|at|-|\||·|•)\s.*)?$", re.IGNORECASE)
+# Words of widget labels, never of a byline ("About the Author", "View all posts").
+BYLINE_LABEL_WORDS = frozenset({
+    "author", "authors", "by", "written", "posted", "about", "more", "view", "all", "posts",
+    "articles", "share", "follow", "read", "min", "updated", "published", "profile", "bio",
+    "contact", "email", "comments", "comment", "reply", "search", "menu", "home", "sign", "log",
+    "reviewed", "reviewer",
+})
+BYLINE_SEPARATORS = {"|", "·", "•", "-"}
+MAX_BYLINE_LINE_CHARS = 160
+MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
 DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
