@@ -129,3 +129,25 @@ def test_many_one_word_names_in_author_elements_are_reviews_not_a_byline():
     result = extract(page("Why runners get knee pain and what helps", prose() + reviews),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert result.authors == []
+
+
+def test_a_by_line_in_any_element_of_the_post_names_the_author():
+    line = "<div class='d-flex'>By <a href='/team/matt'>Matthew Richardson</a> ⋅ Review Editor ⋅ Updated May 6</div>"
+    result = extract(page("Why runners get knee pain and what helps", line + prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Matthew Richardson"]
+
+
+def test_a_sentence_opening_with_by_is_not_a_byline():
+    form = "<p>By submitting, you acknowledge our Privacy Policy</p>"
+    result = extract(page("Why runners get knee pain and what helps", prose() + form),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []
+
+
+def test_product_cards_by_several_makers_are_not_a_byline():
+    cards = "".join(f"<div><p>{PARAGRAPH}</p><p>By {maker}</p></div>"
+                    for maker in ("Ebern Designs", "Latitude Run", "Wade Logan"))
+    result = extract(page("Why runners get knee pain and what helps", prose() + cards),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert result.authors == []

@@ -25,6 +25,7 @@ from archive.extract.people import parse_byline
      [("Cara Dumaplin", ["RN", "BSN"], "author")]),
     ("Written By", []),
     ("Harry Rabinowitz Tech Reporter", [("Harry Rabinowitz", [], "author")]),
+    ("By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5", [("Genaveve Bradshaw", [], "author")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

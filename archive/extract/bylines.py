@@ -11,7 +11,7 @@ from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page
 from archive.extract.regions import Elsewhere
-from archive.extract.people import looks_like_byline, merge_people, parse_byline, undoubled
+from archive.extract.people import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
 from archive.records import Person
 
 # Class or id tokens of comment threads; theme switches on <body> ("fluida-comment-placeholder")
@@ -35,6 +35,8 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
     more_meta = _more_meta_authors(page)
     if not people:
         people = merge_people([parse_byline(name) for name in more_meta])
+    if not people:
+        people = _role_phrase_line(page, elsewhere)
     if not people:
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
@@ -92,6 +94,34 @@ def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
             people = merge_people([parse_byline(text)])
             if people and _mostly_names(text, people):
                 found.append(people)
+    return _unless_many(found)
+
+
+def _role_phrase_line(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """People in the first short line of this post that starts "By" or "Written by", in
+    whatever element a theme prints it; none when such lines name many people (teasers,
+    product cards "By Ebern Designs").
+    """
+    found: list[list[Person]] = []
+    for element in page.elements:
+        lead = element.text
+        if not lead or not vocab.BYLINE_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
+            continue
+        if not _small(element) or element in other_posts or _in_comments(element):
+            continue
+        text = spaced_text(element)
+        start = vocab.ROLE_PATTERN.match(text)
+        if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
+            continue
+        people = merge_people([parse_byline(text)])
+        # The name follows the phrase: "By submitting, you accept our Privacy Policy" names no one.
+        if people and clean_name(text[start.end():]).startswith(people[0].name):
+            found.append(people)
+    return _unless_many(found)
+
+
+def _unless_many(found: list[list[Person]]) -> list[Person]:
+    """The first element's people, unless the others name more than one more person."""
     if not found:
         return []
     first = {_first_word(p.name) for p in found[0]}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from archive.extract import vocab
 from archive.records import Person
 
-_SEPARATORS = re.compile(r"\s*(?:;|\||·|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
 _MONTHS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
@@ -126,8 +126,8 @@ def _without_job_title(token: str) -> str:
     title_at = next((i for i, w in enumerate(words) if w.lower().strip(".") in _TITLE_WORDS), None)
     if title_at is None:
         return token
-    if title_at < 2:
-        return ""
+    if title_at < 2 or words[0].lower().strip(".") in _TITLE_MODIFIERS:
+        return ""  # "Associate Editor", "Senior Review Analyst"
     # The title starts at its first modifier ("Senior ... Reporter"), never before two name words.
     start = next(i for i in range(2, title_at + 1)
                  if i == title_at or words[i].lower().strip(".") in _TITLE_MODIFIERS)

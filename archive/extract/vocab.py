@@ -82,6 +82,9 @@ BYLINE_LABEL_WORDS = frozenset({
 })
 BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
+# Own text that opens a byline line in any element.
+BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+NOT_BYLINE_TAGS = {"script", "style", "title", "option", "pre", "code", "figcaption", "blockquote"}
 MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
 DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
