@@ -151,3 +151,13 @@ def test_product_cards_by_several_makers_are_not_a_byline():
     result = extract(page("Why runners get knee pain and what helps", prose() + cards),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert result.authors == []
+
+
+def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
+    body = (f"<p class='byline'>By Scott Samuelson</p><div class='entry-content'>{prose()}</div>"
+            "<div class='ArticleRelatedContentList'><a href='/other'>Another story</a>"
+            "<address class='byline'>Lori Gottlieb</address></div>"
+            "<div class='author-box'><p class='byline'>Scott Samuelson</p></div>")
+    result = extract(page("Why runners get knee pain and what helps", body),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Scott Samuelson"]

@@ -24,7 +24,7 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
                 ) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
     elsewhere = elsewhere if elsewhere is not None else Elsewhere(page, body_container)
-    groups = [_visible_bylines(page, elsewhere), _body_lead_bylines(body_container),
+    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
               _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
     if author_meta and not author_meta.startswith("http"):
@@ -48,8 +48,14 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
 
 
 
-def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
-    """People in byline elements and meta bars of this post, in page order."""
+def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) -> list[Person]:
+    """People in byline elements and meta bars of this post, in page order.
+
+    Once the post's byline has named people, bylines after its body name new people only
+    for other posts (related articles, "more from" cards); the post's own author box there
+    names the same people again.
+    """
+    after_body = _following(body_container)
     meta_bars = set(page.scan.by_purpose["meta_bar"])
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
@@ -63,8 +69,24 @@ def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
                 or _in_comments(element):
             continue
         seen_texts.add((text, role))
-        people.extend(parse_byline(text, role))
+        found = parse_byline(text, role)
+        if people and after_body and _inside(element, after_body):
+            known = {p.name for p in people}
+            found = [p for p in found if p.name in known]
+        people.extend(found)
     return people
+
+
+def _following(element) -> set:
+    """Roots of everything after the element in document order (its and its ancestors'
+    following siblings)."""
+    if element is None:
+        return set()
+    return {sibling for node in (element, *element.iterancestors()) for sibling in node.itersiblings()}
+
+
+def _inside(element, roots: set) -> bool:
+    return element in roots or any(a in roots for a in element.iterancestors())
 
 
 def _more_meta_authors(page: Page) -> list[str]:
