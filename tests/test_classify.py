@@ -161,3 +161,10 @@ def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
     result = extract(page("Why runners get knee pain and what helps", body),
                      "https://clinic.test/why-runners-get-knee-pain")
     assert [p.name for p in result.authors] == ["Scott Samuelson"]
+
+
+def test_people_updating_or_testing_a_post_are_not_its_authors():
+    byline = "<p class='byline'>By Benjamin Preston</p><p class='byline'>Updated by Jon Linkov</p>"
+    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
+                     "https://clinic.test/why-runners-get-knee-pain")
+    assert [p.name for p in result.authors] == ["Benjamin Preston"]

@@ -25,6 +25,8 @@ from archive.extract.people import parse_byline
      [("Cara Dumaplin", ["RN", "BSN"], "author")]),
     ("Written By", []),
     ("Harry Rabinowitz Tech Reporter", [("Harry Rabinowitz", [], "author")]),
+    ("By Emily Way Tested by Katie Bandurski and Mary Henn",
+     [("Emily Way", [], "author"), ("Katie Bandurski", [], "contributor"), ("Mary Henn", [], "contributor")]),
     ("By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5", [("Genaveve Bradshaw", [], "author")]),
 ])
 def test_parse_byline(byline, expected):

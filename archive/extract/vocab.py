@@ -128,6 +128,13 @@ ROLE_PHRASES = [
     ("fact checked by", "reviewer", "fact checker"),
     ("fact-checked by", "reviewer", "fact checker"),
     ("reviewed by", "reviewer", "reviewer"),
+    # People credited for other work than writing the post: neither authors nor reviewers.
+    ("updated by", "contributor", "updater"),
+    ("tested by", "contributor", "tester"),
+    ("edited by", "contributor", "editor"),
+    ("photos by", "contributor", "photographer"),
+    ("photography by", "contributor", "photographer"),
+    ("illustrations by", "contributor", "illustrator"),
     ("written by", "author", "author"),
     ("posted by", "author", "author"),
     ("authored by", "author", "author"),
