@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import re
@@ -192,7 +193,9 @@ def _small(element) -> bool:
         <= vocab.MAX_BYLINE_ELEMENTS
 
 
+@functools.lru_cache(maxsize=8192)
 def _names_an_author(names: str) -> bool:
+    """Whether a class-and-id string names an author; pages repeat these strings, hence the cache."""
     lowered = names.lower()
     return vocab.AUTHOR_CLASS_PART in lowered and not any(p in lowered for p in vocab.NOT_BYLINE_PARTS)
 
