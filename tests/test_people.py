@@ -18,6 +18,16 @@ from archive.extract.people import parse_byline
     ("By Staff | 6 min read", []),
     ("Follow Author", []),
     ("@lakesidewellness", []),
+    ("Authors: Julie Weisenhorn and Natalie Hoidal, Extension horticulture educators",
+     [("Julie Weisenhorn", [], "author"), ("Natalie Hoidal", [], "author")]),
+    ("Saru Yeknom Saru Yeknom", [("Saru Yeknom", [], "author")]),
+    ("Article by: Cara Dumaplin RN, BSN, Certified Pediatric Sleep Consultant",
+     [("Cara Dumaplin", ["RN", "BSN"], "author")]),
+    ("Written By", []),
+    ("Harry Rabinowitz Tech Reporter", [("Harry Rabinowitz", [], "author")]),
+    ("By Emily Way Tested by Katie Bandurski and Mary Henn",
+     [("Emily Way", [], "author"), ("Katie Bandurski", [], "contributor"), ("Mary Henn", [], "contributor")]),
+    ("By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5", [("Genaveve Bradshaw", [], "author")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import re
 from typing import Any
 
@@ -10,7 +12,7 @@ from archive.extract import vocab
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page
 from archive.extract.regions import Elsewhere
-from archive.extract.people import looks_like_byline, merge_people, parse_byline
+from archive.extract.people import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
 from archive.records import Person
 
 # Class or id tokens of comment threads; theme switches on <body> ("fluida-comment-placeholder")
@@ -23,23 +25,38 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
                 ) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
     elsewhere = elsewhere if elsewhere is not None else Elsewhere(page, body_container)
-    groups = [_visible_bylines(page, elsewhere), _body_lead_bylines(body_container),
+    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
               _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
     if author_meta and not author_meta.startswith("http"):
         groups.append(parse_byline(author_meta))
     people = merge_people(groups)
     if not people:
+        people = _author_named_byline(page, elsewhere)
+    more_meta = _more_meta_authors(page)
+    if not people:
+        people = merge_people([parse_byline(name) for name in more_meta])
+    if not people:
+        people = _role_phrase_line(page, elsewhere)
+    if not people:
         # Nothing shaped like a personal name anywhere: take the author the page declares in
-        # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team).
-        people = merge_people([_declared_authors(page, author_meta)])
+        # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
+        # else the one its byline prints.
+        people = merge_people([_declared_authors(page, author_meta or next(iter(more_meta), None))]) \
+            or _verbatim_byline(page, elsewhere)
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
 
 
-def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
-    """People in byline elements and meta bars of this post, in page order."""
+def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) -> list[Person]:
+    """People in byline elements and meta bars of this post, in page order.
+
+    Once the post's byline has named people, bylines after its body name new people only
+    for other posts (related articles, "more from" cards); the post's own author box there
+    names the same people again.
+    """
+    after_body = _following(body_container)
     meta_bars = set(page.scan.by_purpose["meta_bar"])
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
@@ -53,8 +70,145 @@ def _visible_bylines(page: Page, other_posts: Elsewhere) -> list[Person]:
                 or _in_comments(element):
             continue
         seen_texts.add((text, role))
-        people.extend(parse_byline(text, role))
+        found = parse_byline(text, role)
+        if people and after_body and _inside(element, after_body):
+            known = {p.name for p in people}
+            found = [p for p in found if p.name in known]
+        people.extend(found)
     return people
+
+
+def _following(element) -> set:
+    """Roots of everything after the element in document order (its and its ancestors'
+    following siblings)."""
+    if element is None:
+        return set()
+    return {sibling for node in (element, *element.iterancestors()) for sibling in node.itersiblings()}
+
+
+def _inside(element, roots: set) -> bool:
+    return element in roots or any(a in roots for a in element.iterancestors())
+
+
+def _more_meta_authors(page: Page) -> list[str]:
+    """Authors in analytics and citation <meta>s (sailthru.author, citation_author) and in
+    Yoast's twitter:label1 "Written by" / twitter:data1 pair."""
+    names = [name for key in vocab.AUTHOR_META_NAMES for name in page.all_meta(key)]
+    for label, value in (("twitter:label1", "twitter:data1"), ("twitter:label2", "twitter:data2")):
+        if (page.first_meta(label) or "").strip().lower() == vocab.WRITTEN_BY_LABEL:
+            names += page.all_meta(value)[:1]
+    return [name for name in names if not name.startswith("http")]
+
+
+def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """People in the first short element of this post whose class or id names an author
+    ("td-post-author-name", "authorName", "post-hero__author"): themes name these freely.
+
+    Pages whose author-named elements name many people are reviews or teaser lists, not a
+    post's byline: they get none.
+    """
+    found: list[list[Person]] = []
+    for element, names in page.named:
+        if not _names_an_author(names) or not _small(element) or element in other_posts \
+                or _in_comments(element):
+            continue
+        text = spaced_text(element)
+        if text and len(text) <= vocab.MAX_AUTHOR_ELEMENT_CHARS:
+            people = merge_people([parse_byline(text)])
+            if people and _mostly_names(text, people):
+                found.append(people)
+    return _unless_many(found)
+
+
+def _role_phrase_line(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """People in the first short line of this post that starts "By" or "Written by", in
+    whatever element a theme prints it; none when such lines name many people (teasers,
+    product cards "By Ebern Designs").
+    """
+    found: list[list[Person]] = []
+    for element in page.elements:
+        lead = element.text
+        if not lead or not vocab.BYLINE_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
+            continue
+        if not _small(element) or element in other_posts or _in_comments(element):
+            continue
+        text = spaced_text(element)
+        start = vocab.ROLE_PATTERN.match(text)
+        if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
+            continue
+        people = merge_people([parse_byline(text)])
+        # The name follows the phrase: "By submitting, you accept our Privacy Policy" names no one.
+        if people and clean_name(text[start.end():]).startswith(people[0].name):
+            found.append(people)
+    return _unless_many(found)
+
+
+def _unless_many(found: list[list[Person]]) -> list[Person]:
+    """The first element's people, unless the others name more than one more person."""
+    if not found:
+        return []
+    first = {_first_word(p.name) for p in found[0]}
+    others = {_first_word(p.name) for people in found for p in people} - first
+    return found[0] if len(others) <= vocab.MAX_OTHER_AUTHOR_NAMES else []
+
+
+def _verbatim_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """The byline of this post as printed when it names someone not shaped like a personal
+    name: a team, a brand, a username ("By BeauHD on Friday", "The Investopedia Team").
+
+    Only from elements naming an author (class, rel or itemprop), or other byline elements that
+    start "By"; none when they name several such: those are reviews or teasers.
+    """
+    bylines = set(page.scan.by_purpose["byline"])
+    named_author = {e for e, names in page.named if _names_an_author(names)}
+    found: list[str] = []
+    for element in page.elements:
+        if element not in bylines and element not in named_author:
+            continue
+        if element in other_posts or _in_comments(element):
+            continue
+        specific = element in named_author or element.get("rel") == "author" \
+            or element.get("itemprop") == "author"
+        if not _small(element):
+            continue
+        text = spaced_text(element)
+        match = vocab.VERBATIM_BYLINE.match(text) if len(text) <= vocab.MAX_BYLINE_LINE_CHARS else None
+        if match is None or not (specific or match["lead"]):
+            continue
+        if match["tail"] and not match["lead"] and match["tail"].split()[0] not in vocab.BYLINE_SEPARATORS:
+            continue  # "One Week in Japan: Kyoto" is a title, "Silverback Strategies | Oct 15" a byline
+        name = undoubled(match["name"].strip(" .,:"))
+        if name and not any(c.isdigit() for c in name) and name.lower() not in vocab.NOT_NAMES \
+                and vocab.BYLINE_LABEL_WORDS.isdisjoint(name.lower().split()) and name not in found:
+            found.append(name)
+    if len(found) > vocab.MAX_VERBATIM_BYLINES:
+        return []
+    return [Person(found[0], [], None, "author", "author")] if found else []
+
+
+def _small(element) -> bool:
+    """Few enough elements to be a byline: <body class="...-show-author-name"> is not one, and
+    reading its whole text would cost a pass over the page."""
+    return sum(1 for _ in itertools.islice(element.iter(), vocab.MAX_BYLINE_ELEMENTS + 1)) \
+        <= vocab.MAX_BYLINE_ELEMENTS
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_an_author(names: str) -> bool:
+    """Whether a class-and-id string names an author; pages repeat these strings, hence the cache."""
+    lowered = names.lower()
+    return vocab.AUTHOR_CLASS_PART in lowered and not any(p in lowered for p in vocab.NOT_BYLINE_PARTS)
+
+
+def _mostly_names(text: str, people: list[Person]) -> bool:
+    """Whether names and credentials make up most of the words: not a post title that happens
+    to end in a capitalised pair ("... Kyoto, Tokyo, Nara, Mt. Fuji")."""
+    named = sum(len(p.name.split()) + len(p.credentials) for p in people)
+    return named * 2 >= len(text.split())
+
+
+def _first_word(name: str) -> str:
+    return name.split()[0].lower()
 
 
 def spaced_text(element) -> str:

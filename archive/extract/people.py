@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from archive.extract import vocab
 from archive.records import Person
 
-_SEPARATORS = re.compile(r"\s*(?:;|\||·|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
 _MONTHS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
@@ -22,6 +22,8 @@ _NOT_NAME_WORDS = _MONTHS | {
     # "Guest Columnists", "Help Net Security Sponsored", "Lifestyle Desk").
     "checked", "fact", "tips", "guides", "resources", "travel", "columnists", "columnist", "guest",
     "sponsored", "desk", "news", "magazine", "foundation", "security", "design", "in", "register",
+    # A role phrase with nothing after it ("Written By" closing a line).
+    "written", "by",
 }
 # Job titles printed after the name in the same byline ("Keith Barry Senior Autos Reporter",
 # "Brinda Gulati Content Editor"): the name ends where the title starts.
@@ -29,11 +31,12 @@ _TITLE_WORDS = {
     "editor", "writer", "reporter", "contributor", "director", "officer", "analyst", "executive",
     "founder", "manager", "winemaker", "researcher", "researched", "expert", "strategist",
     "correspondent", "journalist", "columnist", "reviewer", "specialist", "consultant",
+    "coordinator",
 }
 _TITLE_MODIFIERS = {
     "senior", "sr", "associate", "assistant", "content", "chief", "lead", "head", "staff",
     "managing", "contributing", "executive", "marketing", "deputy", "ai", "freelance", "digital",
-    "research",
+    "research", "tech",
 }
 _PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 
@@ -95,11 +98,25 @@ def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
             token = " ".join(words)
             if not token:
                 continue
-            name, trailing = _split_trailing_credentials(_without_job_title(token))
+            if current is not None and _has_job_title(token):
+                continue  # "Cara Dumaplin RN, BSN, Certified Pediatric Sleep Consultant"
+            name, trailing = _split_trailing_credentials(_without_job_title(undoubled(token)))
             current = Person(clean_name(name), trailing, role=role, role_label=label or role) if is_name(name) else None
             if current is not None:
                 people.append(current)
     return people
+
+
+def _has_job_title(token: str) -> bool:
+    return any(w.lower().strip(".") in _TITLE_WORDS for w in token.split())
+
+
+def undoubled(token: str) -> str:
+    """'Saru Yeknom Saru Yeknom' -> 'Saru Yeknom': a name printed twice (a visible one and a
+    screen-reader one) in the same element."""
+    words = token.split()
+    half = len(words) // 2
+    return " ".join(words[:half]) if half and len(words) % 2 == 0 and words[:half] == words[half:] else token
 
 
 def _without_job_title(token: str) -> str:
@@ -109,8 +126,8 @@ def _without_job_title(token: str) -> str:
     title_at = next((i for i, w in enumerate(words) if w.lower().strip(".") in _TITLE_WORDS), None)
     if title_at is None:
         return token
-    if title_at < 2:
-        return ""
+    if title_at < 2 or words[0].lower().strip(".") in _TITLE_MODIFIERS:
+        return ""  # "Associate Editor", "Senior Review Analyst"
     # The title starts at its first modifier ("Senior ... Reporter"), never before two name words.
     start = next(i for i in range(2, title_at + 1)
                  if i == title_at or words[i].lower().strip(".") in _TITLE_MODIFIERS)

@@ -54,6 +54,38 @@ BYLINE_SELECTORS = [
     "[class*=blog-author]", "[data-hook=user-name]", "[itemprop=author]", "[class*=reviewer]",
     "[class*=reviewed]", "[class*=post-author]",
 ]
+# Failing those, the first short element whose class or id contains this names the author:
+# long ones are bios and author boxes.
+AUTHOR_CLASS_PART = "author"
+MAX_AUTHOR_ELEMENT_CHARS = 80
+MAX_BYLINE_ELEMENTS = 40  # elements inside one, a bound on the text read
+# ... unless they are cards naming someone else: a product review's reviewer, a linked page's
+# author in a Ghost bookmark card, a testimonial.
+NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial", "authoriz")
+# More people than this in other author-named elements: reviews or a list of posts.
+MAX_OTHER_AUTHOR_NAMES = 1
+# Failing those too, these <meta>s name authors (citation_author once per author).
+AUTHOR_META_NAMES = ["sailthru.author", "parsely-author", "cxenseparse:author", "citation_author",
+                     "citation_authors", "dc.creator"]
+WRITTEN_BY_LABEL = "written by"  # Yoast's twitter:label1, with the author in twitter:data1
+# A byline printed as is: up to four words, after "By" and before " on <date>" or a separator
+# (a tail of words only after "By", else after a separator).
+VERBATIM_BYLINE = re.compile(
+    r"^(?P<lead>(?:(?:written|posted|authored)\s+)?by\s*:?\s+)?(?P<name>[^\s|·•,]+(?:\s+[^\s|·•,]+){0,3}?)"
+    r"(?P<tail>\s+(?:on|in|at|-|\||·|•)\s.*)?$", re.IGNORECASE)
+# Words of widget labels, never of a byline ("About the Author", "View all posts").
+BYLINE_LABEL_WORDS = frozenset({
+    "author", "authors", "by", "written", "posted", "about", "more", "view", "all", "posts",
+    "articles", "share", "follow", "read", "min", "updated", "published", "profile", "bio",
+    "contact", "email", "comments", "comment", "reply", "search", "menu", "home", "sign", "log",
+    "reviewed", "reviewer",
+})
+BYLINE_SEPARATORS = {"|", "·", "•", "-"}
+MAX_BYLINE_LINE_CHARS = 160
+# Own text that opens a byline line in any element.
+BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+NOT_BYLINE_TAGS = {"script", "style", "title", "option", "pre", "code", "figcaption", "blockquote"}
+MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
 DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
@@ -100,9 +132,17 @@ ROLE_PHRASES = [
     ("fact checked by", "reviewer", "fact checker"),
     ("fact-checked by", "reviewer", "fact checker"),
     ("reviewed by", "reviewer", "reviewer"),
+    # People credited for other work than writing the post: neither authors nor reviewers.
+    ("updated by", "contributor", "updater"),
+    ("tested by", "contributor", "tester"),
+    ("edited by", "contributor", "editor"),
+    ("photos by", "contributor", "photographer"),
+    ("photography by", "contributor", "photographer"),
+    ("illustrations by", "contributor", "illustrator"),
     ("written by", "author", "author"),
     ("posted by", "author", "author"),
     ("authored by", "author", "author"),
+    ("authors:", "author", "author"),
     ("author:", "author", "author"),
     ("by", "author", "author"),
 ]
