@@ -1,5 +1,6 @@
 import pytest
 
+from archive.extract import extract
 from archive.extract.people import parse_byline
 
 
@@ -32,3 +33,13 @@ from archive.extract.people import parse_byline
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)
     assert [(p.name, p.credentials, p.role) for p in people] == expected
+
+
+def test_a_byline_in_the_posts_own_entry_footer_is_its_author():
+    paragraph = "<p>" + "Knee pain after running often settles with changed training and strength work. " * 10 + "</p>"
+    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'></head>"
+            "<body><article><h1>Knee pain after running</h1><div class='entry-content'>" + paragraph * 3 +
+            "</div><footer class='entry-footer'><span class='byline'>By Jane Roe, PT</span></footer></article>"
+            "<footer class='site-footer'><span class='byline'>By Site Admin</span></footer></body></html>")
+    article = extract(html, "https://clinic.test/blog/knee/")
+    assert [p.display() for p in article.authors] == ["Jane Roe, PT"]

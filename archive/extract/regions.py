@@ -26,9 +26,13 @@ class Elsewhere:
     Holds only the region roots; an element is elsewhere when it or an ancestor is one.
     """
 
-    def __init__(self, page: Page, body_container=None):
+    def __init__(self, page: Page, body_container=None, own_footers: bool = False):
         wrappers = around_post(page, body_container)
         self.regions = {r for r in page.scan.by_purpose["elsewhere"] if r not in wrappers}
+        if own_footers:
+            # The post's own <footer> (an entry footer inside its <article>) holds its byline.
+            articles = {w for w in wrappers if w.tag == "article"}
+            self.regions = {r for r in self.regions if not (r.tag == "footer" and articles & set(r.iterancestors()))}
 
     def __contains__(self, element) -> bool:
         if not self.regions:
