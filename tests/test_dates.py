@@ -1,0 +1,23 @@
+"""Published dates on pages our own rules can't date, and which date a post's page means."""
+
+from archive.extract import extract
+from archive.records import Article
+
+PARAGRAPH = "<p>" + "Knee pain after running usually settles with a few weeks of load management. " * 6 + "</p>"
+
+
+def test_unmarked_prose_without_a_byline_gets_htmldates_reading_of_its_date():
+    # No markup, no byline, no date our rules read: kept for its prose, dated by htmldate.
+    html = ("<html><body><h1>Why knees hurt after a run</h1><p class='entry-date'>12.03.2021</p>"
+            + PARAGRAPH * 4 + "</body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert isinstance(result, Article)
+    assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
+
+
+def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p>Written by our team on 12 March 2021.</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
