@@ -21,3 +21,16 @@ def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search(
             + PARAGRAPH * 4 + "</article></body></html>")
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
+
+
+def test_a_utc_timestamp_a_day_after_the_urls_date_is_the_urls_local_day():
+    html = ("<html><head><meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-12-19T03:05:00+00:00'></head>"
+            "<body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/2025/12/18/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-18", "url")
+    # A date further from the URL's is not a time zone's doing: the metadata stands.
+    result = extract(html, "https://clinic.test/2025/12/10/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-19T03:05:00+00:00", "meta")
+    result = extract(html, "https://clinic.test/2025/02/30/knee-pain-running/")
+    assert result.published.source == "meta"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import htmldate
@@ -97,13 +97,25 @@ def find_canonical(page: Page) -> str | None:
 
 def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
-    return (
+    found = (
         _dated(node.get("datePublished"), "json-ld")
         or _dated(page.first_meta("article:published_time", "og:published_time",
                                   "datepublished", "date", "dc.date", "dcterms.created"), "meta")
         or _visible_date(page, elsewhere or Elsewhere(page), modified=False)
-        or _url_date(page.url)
     )
+    return _local_day(found, page.url) or found or _url_date(page.url)
+
+
+def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
+    """The day in the post's URL (/2025/12/18/) when a timestamp falls a day beside it: the
+    timestamp is in UTC ("2025-12-19T03:05:00+00:00" for an evening post in California)."""
+    match = _DATE_IN_URL.search(url or "")
+    in_url = _url_date(url) if found and match and match.group(3) else None
+    try:
+        days = abs((date.fromisoformat(found.value[:10]) - date.fromisoformat(in_url.value)).days)
+    except (AttributeError, ValueError):  # no day in the URL, or not a real date (2025-02-30)
+        return None
+    return in_url if days == 1 else None
 
 
 def guess_published(page: Page) -> DateValue | None:
