@@ -34,3 +34,31 @@ def test_a_utc_timestamp_a_day_after_the_urls_date_is_the_urls_local_day():
     assert (result.published.value, result.published.source) == ("2025-12-19T03:05:00+00:00", "meta")
     result = extract(html, "https://clinic.test/2025/02/30/knee-pain-running/")
     assert result.published.source == "meta"
+
+
+def declared_post(published: str, shown: str) -> str:
+    return ("<html><head><script type='application/ld+json'>{\"@context\": \"https://schema.org\", "
+            "\"@type\": \"BlogPosting\", \"headline\": \"Why knees hurt after a run\", "
+            f"\"datePublished\": \"{published}\"}}</script></head><body><article>"
+            f"<h1>Why knees hurt after a run</h1>{shown}" + PARAGRAPH * 4 + "</article></body></html>")
+
+
+def test_a_date_shown_days_before_the_declared_one_is_when_the_post_was_published():
+    # Webflow and Next.js sites rewrite datePublished when they republish; the page shows the first date.
+    html = declared_post("2025-06-24T10:00:00+00:00", "<div class='text__date'>August 25, 2024</div>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2024-08-25", "visible")
+
+
+def test_a_date_shown_a_day_before_the_declared_one_is_a_time_zone_and_the_metadata_stands():
+    html = declared_post("2025-06-24T03:00:00+00:00", "<div class='text__date'>June 23, 2025</div>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-06-24T03:00:00+00:00", "json-ld")
+
+
+def test_comment_and_teaser_card_dates_are_not_the_posts():
+    for other in ("<div class='ast-comment-meta'>Jess Jones November 15, 2022 at 7:03 am</div>",
+                  "<a class='PostCard_card'><p class='PostCard_dateReadText'>May 8, 2024 | 12 min read</p></a>"):
+        html = declared_post("2025-09-12", other)
+        result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+        assert (result.published.value, result.published.source) == ("2025-09-12", "json-ld")

@@ -97,13 +97,27 @@ def find_canonical(page: Page) -> str | None:
 
 def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
-    found = (
+    declared = (
         _dated(node.get("datePublished"), "json-ld")
         or _dated(page.first_meta("article:published_time", "og:published_time",
                                   "datepublished", "date", "dc.date", "dcterms.created"), "meta")
-        or _visible_date(page, elsewhere or Elsewhere(page), modified=False)
     )
+    shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False)
+    found = _shown_earlier(declared, shown) or declared or shown
     return _local_day(found, page.url) or found or _url_date(page.url)
+
+
+def _shown_earlier(declared: DateValue | None, shown: DateValue | None) -> DateValue | None:
+    """The date shown with the post when it is days before the declared one: a post is not
+    published after the date it shows, so the metadata was rewritten (a republish, a CMS
+    migration). A day apart is only a time zone, and the metadata stands."""
+    if declared is None or shown is None:
+        return None
+    try:
+        days = (date.fromisoformat(declared.value[:10]) - date.fromisoformat(shown.value[:10])).days
+    except ValueError:
+        return None
+    return shown if days > 1 else None
 
 
 def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
@@ -162,7 +176,7 @@ def find_reviewed(page: Page) -> DateValue | None:
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
     for element in page.scan.by_purpose["dated"]:
-        if element in other_posts or element.tag in ("html", "body"):
+        if element in other_posts or element.tag in ("html", "body") or _in_other_dates(element):
             continue
         label_text = text_of(element)
         if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
@@ -178,6 +192,16 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         if value:
             return value
     return None
+
+
+def _in_other_dates(element) -> bool:
+    """Inside a comment or another post's card (vocab.OTHER_DATES_CLASSES), below <body>."""
+    region = element
+    while region is not None and region.tag not in ("body", "html"):
+        if vocab.OTHER_DATES_CLASSES.search(region.get("class") or ""):
+            return True
+        region = region.getparent()
+    return False
 
 
 def _label_before(element) -> str:
