@@ -62,3 +62,12 @@ def test_comment_and_teaser_card_dates_are_not_the_posts():
         html = declared_post("2025-09-12", other)
         result = extract(html, "https://clinic.test/blog/knee-pain-running/")
         assert (result.published.value, result.published.source) == ("2025-09-12", "json-ld")
+
+
+def test_a_scholarly_citation_date_in_meta_is_the_published_date():
+    html = ("<html><head><meta property='og:type' content='article'>"
+            "<meta name='citation_publication_date' content='2019/1/22'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p class='post-meta'>Comments: December 12, 2025</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/p/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2019-01-22", "meta")

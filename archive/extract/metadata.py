@@ -99,8 +99,7 @@ def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue 
     node = article_node(page) or {}
     declared = (
         _dated(node.get("datePublished"), "json-ld")
-        or _dated(page.first_meta("article:published_time", "og:published_time",
-                                  "datepublished", "date", "dc.date", "dcterms.created"), "meta")
+        or _dated(page.first_meta(*vocab.PUBLISHED_META), "meta")
     )
     shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False)
     found = _shown_earlier(declared, shown) or declared or shown
