@@ -26,6 +26,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
+DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 
 
@@ -101,7 +102,7 @@ def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue 
         _dated(node.get("datePublished"), "json-ld")
         or _dated(page.first_meta(*vocab.PUBLISHED_META), "meta")
     )
-    shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False)
+    shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False) or _date_under_heading(page)
     found = _shown_earlier(declared, shown) or declared or shown
     return _local_day(found, page.url) or found or _url_date(page.url)
 
@@ -201,6 +202,23 @@ def _in_other_dates(element) -> bool:
             return True
         region = region.getparent()
     return False
+
+
+def _date_under_heading(page: Page) -> DateValue | None:
+    """A date standing alone in an element just after the <h1> ("<p>January 31, 2024</p>"),
+    as headless CMS themes print it without a date class."""
+    try:
+        start = page.elements.index(next(page.tree.iter("h1"))) + 1
+    except (StopIteration, ValueError):
+        return None
+    for element in page.elements[start:start + DATE_UNDER_HEADING_ELEMENTS]:
+        if not isinstance(element.tag, str) or len(element) > 1:
+            continue
+        text = text_of(element)
+        match = _DATE_IN_TEXT.fullmatch(text) if len(text) <= 40 else None
+        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)):
+            return _dated(match.group(0), "visible")
+    return None
 
 
 def _label_before(element) -> str:
