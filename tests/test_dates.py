@@ -84,3 +84,13 @@ def test_a_date_standing_alone_just_under_the_heading_is_shown_with_the_post():
     # Far below the heading, a bare date is some other thing's.
     result = extract(declared_post("2025-11-05", PARAGRAPH * 30 + shown), "https://clinic.test/resources/knee-pain-running")
     assert result.published.source == "json-ld"
+
+
+def test_yoasts_webpage_node_dates_a_post_without_an_article_node():
+    html = ("<html><head><meta property='og:type' content='article'><script type='application/ld+json'>"
+            "{\"@context\": \"https://schema.org\", \"@graph\": [{\"@type\": \"WebPage\", "
+            "\"datePublished\": \"2025-10-15T20:15:19+00:00\", \"dateModified\": \"2025-10-31T08:00:00+00:00\"}]}"
+            "</script></head><body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4
+            + "</article></body></html>")
+    result = extract(html, "https://clinic.test/lists/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-10-15T20:15:19+00:00", "json-ld")

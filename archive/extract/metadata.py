@@ -101,6 +101,8 @@ def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue 
     declared = (
         _dated(node.get("datePublished"), "json-ld")
         or _dated(page.first_meta(*vocab.PUBLISHED_META), "meta")
+        # Yoast dates the WebPage node when a post has no Article node.
+        or _dated((webpage_node(page) or {}).get("datePublished"), "json-ld")
     )
     shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False) or _date_under_heading(page)
     found = _shown_earlier(declared, shown) or declared or shown
