@@ -94,3 +94,12 @@ def test_yoasts_webpage_node_dates_a_post_without_an_article_node():
             + "</article></body></html>")
     result = extract(html, "https://clinic.test/lists/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2025-10-15T20:15:19+00:00", "json-ld")
+
+
+def test_one_element_with_a_date_either_side_of_updated_gives_both_dates():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p class='date'>December 3, 2025. <i>Updated: December 7, 2025</i></p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-03", "visible")
+    assert (result.modified.value, result.modified.source) == ("2025-12-07", "visible")

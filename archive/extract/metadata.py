@@ -183,13 +183,21 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         label_text = text_of(element)
         if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
             continue
-        is_modified = bool(vocab.MODIFIED_LABELS.search(f"{_label_before(element)} {label_text}")
-                           or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
-        if is_modified != modified:
+        labelled = bool(vocab.MODIFIED_LABELS.search(_label_before(element))
+                        or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
+        label = vocab.MODIFIED_LABELS.search(label_text)
+        if not labelled and label and _DATE_IN_TEXT.search(label_text[:label.start()]):
+            # "May 1, 2024 · Updated: June 2, 2025" in one element: a date on each side of the label
+            part = label_text[label.end():] if modified else label_text[:label.start()]
+        elif labelled or label:
+            part = label_text if modified else None
+        else:
+            part = None if modified else label_text
+        if part is None:
             continue
-        value = _dated(element.get("datetime"), "visible") if element.tag == "time" else None
+        value = _dated(element.get("datetime"), "visible") if element.tag == "time" and part is label_text else None
         if value is None:
-            match = _DATE_IN_TEXT.search(label_text)
+            match = _DATE_IN_TEXT.search(part)
             value = _dated(match.group(0), "visible") if match else None
         if value:
             return value
