@@ -103,3 +103,13 @@ def test_one_element_with_a_date_either_side_of_updated_gives_both_dates():
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2025-12-03", "visible")
     assert (result.modified.value, result.modified.source) == ("2025-12-07", "visible")
+
+
+def test_a_url_naming_only_the_month_takes_its_day_from_htmldate_when_the_month_agrees():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p>Written by our team on {} 2023.</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html.format("30 March"), "https://clinic.test/article/2023/3/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2023-03-30", "htmldate")
+    result = extract(html.format("30 May"), "https://clinic.test/article/2023/3/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2023-03-01", "url")

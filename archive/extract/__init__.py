@@ -17,7 +17,7 @@ from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
     find_canonical, find_description, find_language, find_modified, find_published, find_reviewed,
-    find_site_name, find_title, guess_published,
+    find_site_name, find_title, guess_published, month_only, day_in_month,
 )
 from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.promos import find_ctas, find_disclaimer
@@ -96,10 +96,11 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None)
-    # Only a post our rules can't date needs htmldate's guess. body has consumed page.tree,
-    # so it reads a fresh parse: a few ms, on the few pages that get here.
-    guessed_date = None if published else steps.run("published.guess", None, guess_published,
-                                                    parse_page(html, url))
+    # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's
+    # guess. body has consumed page.tree, so it reads a fresh parse: a few ms, on few pages.
+    if published is None or month_only(published, url):
+        published = day_in_month(published, steps.run("published.guess", None, guess_published,
+                                                      parse_page(html, url)))
     return Article(
         title=title,
         body_text=body.text,
@@ -107,7 +108,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str]) -
         language=steps.run("language", None, find_language, page, body.text),
         authors=authors,
         reviewers=reviewers,
-        published=published or guessed_date,
+        published=published,
         sections=body.sections,
         references=steps.run("references", [], find_references, body.main),
         links=steps.run("links", [], body_links, body.main, url),

@@ -147,6 +147,19 @@ def guess_published(page: Page) -> DateValue | None:
     return DateValue(found, "htmldate") if found else None
 
 
+def month_only(published: DateValue, url: str | None) -> bool:
+    """A date read from a URL that names only a year and month (/2023/3/): its day is a stand-in."""
+    match = _DATE_IN_URL.search(url or "")
+    return published.source == "url" and match is not None and match.group(3) is None
+
+
+def day_in_month(published: DateValue | None, guessed: DateValue | None) -> DateValue | None:
+    """The guess where nothing dated the post, or where it names a day of the month we have."""
+    if published is None or (guessed and guessed.value[:7] == published.value[:7]):
+        return guessed or published
+    return published
+
+
 def find_modified(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
     return (
