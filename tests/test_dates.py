@@ -80,9 +80,11 @@ def test_a_date_standing_alone_just_under_the_heading_is_shown_with_the_post():
     assert (result.published.value, result.published.source) == ("2024-01-31", "visible")
     unmarked = ("<html><body><h1>Why knees hurt after a run</h1>" + shown + PARAGRAPH * 4 + "</body></html>")
     result = extract(unmarked, "https://clinic.test/resources/knee-pain-running")
-    assert isinstance(result, Article) and (result.published.value, result.published.source) == ("2024-01-31", "visible")
+    assert isinstance(result, Article)
+    assert (result.published.value, result.published.source) == ("2024-01-31", "visible")
     # Far below the heading, a bare date is some other thing's.
-    result = extract(declared_post("2025-11-05", PARAGRAPH * 30 + shown), "https://clinic.test/resources/knee-pain-running")
+    result = extract(declared_post("2025-11-05", PARAGRAPH * 30 + shown),
+                     "https://clinic.test/resources/knee-pain-running")
     assert result.published.source == "json-ld"
 
 
