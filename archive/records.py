@@ -128,7 +128,7 @@ class Person:
 
 @dataclass
 class DateValue:
-    """An ISO 8601 date or datetime and where it was found (json-ld, meta, visible, url)."""
+    """An ISO 8601 date or datetime and where it was found (json-ld, meta, visible, url, htmldate)."""
 
     value: str
     source: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import warnings
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import htmldate
@@ -26,6 +26,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
+DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _SUFFIX_SEPARATOR = re.compile(r"\s+[|\-–—•·»]\s+")
 # What follows a title in a heading (" | Site", ", December 2025", " Posted on July 1") or precedes it.
@@ -139,25 +140,66 @@ def find_canonical(page: Page) -> str | None:
 
 def find_published(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
     node = article_node(page) or {}
-    return (
+    declared = (
         _dated(node.get("datePublished"), "json-ld")
-        or _dated(page.first_meta("article:published_time", "og:published_time",
-                                  "datepublished", "date", "dc.date", "dcterms.created"), "meta")
-        or _visible_date(page, elsewhere or Elsewhere(page), modified=False)
-        or _url_date(page.url)
+        or _dated(page.first_meta(*vocab.PUBLISHED_META), "meta")
+        # Yoast dates the WebPage node when a post has no Article node.
+        or _dated((webpage_node(page) or {}).get("datePublished"), "json-ld")
     )
+    shown = _visible_date(page, elsewhere or Elsewhere(page), modified=False) or _date_under_heading(page)
+    found = _shown_earlier(declared, shown) or declared or shown
+    return _local_day(found, page.url) or found or _url_date(page.url)
+
+
+def _shown_earlier(declared: DateValue | None, shown: DateValue | None) -> DateValue | None:
+    """The date shown with the post when it is days before the declared one: a post is not
+    published after the date it shows, so the metadata was rewritten (a republish, a CMS
+    migration). A day apart is only a time zone, and the metadata stands."""
+    if declared is None or shown is None:
+        return None
+    try:
+        days = (date.fromisoformat(declared.value[:10]) - date.fromisoformat(shown.value[:10])).days
+    except ValueError:
+        return None
+    return shown if days > 1 else None
+
+
+def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
+    """The day in the post's URL (/2025/12/18/) when a timestamp falls a day beside it: the
+    timestamp is in UTC ("2025-12-19T03:05:00+00:00" for an evening post in California)."""
+    match = _DATE_IN_URL.search(url or "")
+    in_url = _url_date(url) if found and match and match.group(3) else None
+    try:
+        days = abs((date.fromisoformat(found.value[:10]) - date.fromisoformat(in_url.value)).days)
+    except (AttributeError, ValueError):  # no day in the URL, or not a real date (2025-02-30)
+        return None
+    return in_url if days == 1 else None
 
 
 def guess_published(page: Page) -> DateValue | None:
     """htmldate's reading of the page (<time> and <abbr> elements, date classes, dates in the
-    text), for posts our rules can't date. It reads a copy, so page.tree stays whole. A guess:
-    service pages carry such dates too, so it is no evidence that a page is a post."""
+    text), for posts our rules can't date; source "htmldate". It reads a copy, so page.tree
+    stays whole. A guess: service pages carry such dates too, so it is no evidence that a page
+    is a post. Its extensive search (free text, copyright lines) costs ~60 ms a page."""
     try:
-        found = htmldate.find_date(page.tree, url=page.url, original_date=True, extensive_search=False,
+        found = htmldate.find_date(page.tree, url=page.url, original_date=True, extensive_search=True,
                                    outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
-    return DateValue(found, "visible") if found else None
+    return DateValue(found, "htmldate") if found else None
+
+
+def month_only(published: DateValue, url: str | None) -> bool:
+    """A date read from a URL that names only a year and month (/2023/3/): its day is a stand-in."""
+    match = _DATE_IN_URL.search(url or "")
+    return published.source == "url" and match is not None and match.group(3) is None
+
+
+def day_in_month(published: DateValue | None, guessed: DateValue | None) -> DateValue | None:
+    """The guess where nothing dated the post, or where it names a day of the month we have."""
+    if published is None or (guessed and guessed.value[:7] == published.value[:7]):
+        return guessed or published
+    return published
 
 
 def find_modified(page: Page, elsewhere: Elsewhere | None = None) -> DateValue | None:
@@ -191,21 +233,56 @@ def find_reviewed(page: Page) -> DateValue | None:
 def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateValue | None:
     """A date shown with the post (not in teasers or the footer), told apart by its label ('Updated:')."""
     for element in page.scan.by_purpose["dated"]:
-        if element in other_posts or element.tag in ("html", "body"):
+        if element in other_posts or element.tag in ("html", "body") or _in_other_dates(element):
             continue
         label_text = text_of(element)
         if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
             continue
-        is_modified = bool(vocab.MODIFIED_LABELS.search(f"{_label_before(element)} {label_text}")
-                           or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
-        if is_modified != modified:
+        labelled = bool(vocab.MODIFIED_LABELS.search(_label_before(element))
+                        or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
+        label = vocab.MODIFIED_LABELS.search(label_text)
+        if not labelled and label and _DATE_IN_TEXT.search(label_text[:label.start()]):
+            # "May 1, 2024 · Updated: June 2, 2025" in one element: a date on each side of the label
+            part = label_text[label.end():] if modified else label_text[:label.start()]
+        elif labelled or label:
+            part = label_text if modified else None
+        else:
+            part = None if modified else label_text
+        if part is None:
             continue
-        value = _dated(element.get("datetime"), "visible") if element.tag == "time" else None
+        value = _dated(element.get("datetime"), "visible") if element.tag == "time" and part is label_text else None
         if value is None:
-            match = _DATE_IN_TEXT.search(label_text)
+            match = _DATE_IN_TEXT.search(part)
             value = _dated(match.group(0), "visible") if match else None
         if value:
             return value
+    return None
+
+
+def _in_other_dates(element) -> bool:
+    """Inside a comment or another post's card (vocab.OTHER_DATES_CLASSES), below <body>."""
+    region = element
+    while region is not None and region.tag not in ("body", "html"):
+        if vocab.OTHER_DATES_CLASSES.search(region.get("class") or ""):
+            return True
+        region = region.getparent()
+    return False
+
+
+def _date_under_heading(page: Page) -> DateValue | None:
+    """A date standing alone in an element just after the <h1> ("<p>January 31, 2024</p>"),
+    as headless CMS themes print it without a date class."""
+    try:
+        start = page.elements.index(next(page.tree.iter("h1"))) + 1
+    except (StopIteration, ValueError):
+        return None
+    for element in page.elements[start:start + DATE_UNDER_HEADING_ELEMENTS]:
+        if not isinstance(element.tag, str) or len(element) > 1:
+            continue
+        text = text_of(element)
+        match = _DATE_IN_TEXT.fullmatch(text) if len(text) <= 40 else None
+        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)):
+            return _dated(match.group(0), "visible")
     return None
 
 

@@ -170,8 +170,19 @@ NOT_NAMES = {
     "follow author", "follow", "author", "anonymous", "unknown", "webmaster", "marketing",
 }
 
+# <meta> names of a post's publication date, after Open Graph's: news and CMS plugins
+# (Parse.ly, Sailthru, cXense), Google Scholar's citation_*, Dublin Core.
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "date", "dc.date", "dcterms.created",
+    "og:article:published_time", "article:first_published_time", "citation_publication_date",
+    "citation_date", "citation_online_date", "parsely-pub-date", "sailthru.date", "cxenseparse:publishtime",
+    "pubdate", "publish_date", "publish-date", "published-date", "publisheddate", "published", "dc.date.issued",
+)
+
 # Visible date labels.
 MODIFIED_LABELS = re.compile(r"\b(updated|modified|last reviewed|revised)\b", re.IGNORECASE)
+# Classes of the regions whose dates are a comment's or another post's card, never this post's.
+OTHER_DATES_CLASSES = re.compile(r"comment|card|latest", re.IGNORECASE)
 
 # Links to a post's own categories and tags, on any CMS.
 CATEGORY_HREF = re.compile(r"/(?:category|categories|topics?|section)/|[?&]category=", re.IGNORECASE)

@@ -1,0 +1,117 @@
+"""Published dates on pages our own rules can't date, and which date a post's page means."""
+
+from archive.extract import extract
+from archive.records import Article
+
+PARAGRAPH = "<p>" + "Knee pain after running usually settles with a few weeks of load management. " * 6 + "</p>"
+
+
+def test_unmarked_prose_without_a_byline_gets_htmldates_reading_of_its_date():
+    # No markup, no byline, no date our rules read: kept for its prose, dated by htmldate.
+    html = ("<html><body><h1>Why knees hurt after a run</h1><p class='entry-date'>12.03.2021</p>"
+            + PARAGRAPH * 4 + "</body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert isinstance(result, Article)
+    assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
+
+
+def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p>Written by our team on 12 March 2021.</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
+
+
+def test_a_utc_timestamp_a_day_after_the_urls_date_is_the_urls_local_day():
+    html = ("<html><head><meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-12-19T03:05:00+00:00'></head>"
+            "<body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/2025/12/18/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-18", "url")
+    # A date further from the URL's is not a time zone's doing: the metadata stands.
+    result = extract(html, "https://clinic.test/2025/12/10/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-19T03:05:00+00:00", "meta")
+    result = extract(html, "https://clinic.test/2025/02/30/knee-pain-running/")
+    assert result.published.source == "meta"
+
+
+def declared_post(published: str, shown: str) -> str:
+    return ("<html><head><script type='application/ld+json'>{\"@context\": \"https://schema.org\", "
+            "\"@type\": \"BlogPosting\", \"headline\": \"Why knees hurt after a run\", "
+            f"\"datePublished\": \"{published}\"}}</script></head><body><article>"
+            f"<h1>Why knees hurt after a run</h1>{shown}" + PARAGRAPH * 4 + "</article></body></html>")
+
+
+def test_a_date_shown_days_before_the_declared_one_is_when_the_post_was_published():
+    # Webflow and Next.js sites rewrite datePublished when they republish; the page shows the first date.
+    html = declared_post("2025-06-24T10:00:00+00:00", "<div class='text__date'>August 25, 2024</div>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2024-08-25", "visible")
+
+
+def test_a_date_shown_a_day_before_the_declared_one_is_a_time_zone_and_the_metadata_stands():
+    html = declared_post("2025-06-24T03:00:00+00:00", "<div class='text__date'>June 23, 2025</div>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-06-24T03:00:00+00:00", "json-ld")
+
+
+def test_comment_and_teaser_card_dates_are_not_the_posts():
+    for other in ("<div class='ast-comment-meta'>Jess Jones November 15, 2022 at 7:03 am</div>",
+                  "<a class='PostCard_card'><p class='PostCard_dateReadText'>May 8, 2024 | 12 min read</p></a>"):
+        html = declared_post("2025-09-12", other)
+        result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+        assert (result.published.value, result.published.source) == ("2025-09-12", "json-ld")
+
+
+def test_a_scholarly_citation_date_in_meta_is_the_published_date():
+    html = ("<html><head><meta property='og:type' content='article'>"
+            "<meta name='citation_publication_date' content='2019/1/22'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p class='post-meta'>Comments: December 12, 2025</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/p/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2019-01-22", "meta")
+
+
+def test_a_date_standing_alone_just_under_the_heading_is_shown_with_the_post():
+    # Headless CMS themes print it in a bare <p>, with no date class.
+    shown = "<div class='flex gap-xs'><p>January 31, 2024</p></div>"
+    result = extract(declared_post("2025-11-05", shown), "https://clinic.test/resources/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2024-01-31", "visible")
+    unmarked = ("<html><body><h1>Why knees hurt after a run</h1>" + shown + PARAGRAPH * 4 + "</body></html>")
+    result = extract(unmarked, "https://clinic.test/resources/knee-pain-running")
+    assert isinstance(result, Article)
+    assert (result.published.value, result.published.source) == ("2024-01-31", "visible")
+    # Far below the heading, a bare date is some other thing's.
+    result = extract(declared_post("2025-11-05", PARAGRAPH * 30 + shown),
+                     "https://clinic.test/resources/knee-pain-running")
+    assert result.published.source == "json-ld"
+
+
+def test_yoasts_webpage_node_dates_a_post_without_an_article_node():
+    html = ("<html><head><meta property='og:type' content='article'><script type='application/ld+json'>"
+            "{\"@context\": \"https://schema.org\", \"@graph\": [{\"@type\": \"WebPage\", "
+            "\"datePublished\": \"2025-10-15T20:15:19+00:00\", \"dateModified\": \"2025-10-31T08:00:00+00:00\"}]}"
+            "</script></head><body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4
+            + "</article></body></html>")
+    result = extract(html, "https://clinic.test/lists/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-10-15T20:15:19+00:00", "json-ld")
+
+
+def test_one_element_with_a_date_either_side_of_updated_gives_both_dates():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p class='date'>December 3, 2025. <i>Updated: December 7, 2025</i></p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running/")
+    assert (result.published.value, result.published.source) == ("2025-12-03", "visible")
+    assert (result.modified.value, result.modified.source) == ("2025-12-07", "visible")
+
+
+def test_a_url_naming_only_the_month_takes_its_day_from_htmldate_when_the_month_agrees():
+    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Why knees hurt after a run</h1><p>Written by our team on {} 2023.</p>"
+            + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html.format("30 March"), "https://clinic.test/article/2023/3/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2023-03-30", "htmldate")
+    result = extract(html.format("30 May"), "https://clinic.test/article/2023/3/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2023-03-01", "url")
