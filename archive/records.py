@@ -128,10 +128,13 @@ class Person:
 
 @dataclass
 class DateValue:
-    """An ISO 8601 date or datetime and where it was found (json-ld, meta, visible, url, htmldate)."""
+    """An ISO 8601 date or datetime, where it was found (json-ld, meta, visible, url, htmldate;
+    api, sitemap for what the crawl was told) and, when a rule chose it over another date or
+    over none, why."""
 
     value: str
     source: str
+    why: str | None = None
 
 
 @dataclass

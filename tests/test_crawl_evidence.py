@@ -46,11 +46,12 @@ def test_a_post_the_wordpress_api_lists_is_kept_without_article_markup(own_sites
     assert url["kind"] == "article", url["reason"]
     assert url["reason"].startswith("listed as a post in the site's WordPress API")
     assert (url["listed_in"], url["site_modified_source"]) == ("wp-api", "api")
-    [article] = db.query("select title, modified, modified_source from articles where url like ?",
+    [article] = db.query("select title, modified, modified_source, modified_why from articles where url like ?",
                          [f"%/blog/{SLUG}/"])
     assert article["title"] == "Five Stretches for Stiff Winter Mornings"
     # the page shows no modified date: the API's modified_gmt is recorded, with its source
     assert (article["modified"], article["modified_source"]) == ("2026-01-07T09:30:00+00:00", "api")
+    assert article["modified_why"] == "the page shows no modified date; the site's api says when it changed"
 
 
 def test_reprocess_weighs_the_evidence_the_crawl_had(own_sites):

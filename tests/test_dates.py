@@ -115,3 +115,14 @@ def test_a_url_naming_only_the_month_takes_its_day_from_htmldate_when_the_month_
     assert (result.published.value, result.published.source) == ("2023-03-30", "htmldate")
     result = extract(html.format("30 May"), "https://clinic.test/article/2023/3/knee-pain-running")
     assert (result.published.value, result.published.source) == ("2023-03-01", "url")
+
+
+def test_a_chosen_date_says_why_it_won():
+    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2025-06-01T10:00:00+00:00'></head><body><article>"
+            "<h1>Knee pain after running</h1><p class='post-date'>Posted March 3, 2021</p><div class='entry-content'>"
+            + "<p>" + "Knee pain after running often settles with changed training and strength work. " * 12 + "</p>"
+            + "</div></article></body></html>")
+    article = extract(html, "https://clinic.test/blog/knee/")
+    assert (article.published.value, article.published.source) == ("2021-03-03", "visible")
+    assert article.published.why == "shown on the page 1551 days before the meta date 2025-06-01, which a republish rewrote"

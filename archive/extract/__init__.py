@@ -136,7 +136,10 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
 
 def _site_modified(crawl: CrawlEvidence) -> DateValue | None:
     """The site's own word on when the page changed, for a page that shows no modified date."""
-    return DateValue(crawl.modified, crawl.modified_source) if crawl.modified and crawl.modified_source else None
+    if not (crawl.modified and crawl.modified_source):
+        return None
+    return DateValue(crawl.modified, crawl.modified_source,
+                     f"the page shows no modified date; the site's {crawl.modified_source} says when it changed")
 
 
 class _Steps:

@@ -5,6 +5,7 @@ Each small function returns None when its source has nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import warnings
@@ -161,7 +162,10 @@ def _shown_earlier(declared: DateValue | None, shown: DateValue | None) -> DateV
         days = (date.fromisoformat(declared.value[:10]) - date.fromisoformat(shown.value[:10])).days
     except ValueError:
         return None
-    return shown if days > 1 else None
+    if days <= 1:
+        return None
+    return dataclasses.replace(shown, why=f"shown on the page {days} days before the {declared.source} "
+                                          f"date {declared.value[:10]}, which a republish rewrote")
 
 
 def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
@@ -173,7 +177,10 @@ def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
         days = abs((date.fromisoformat(found.value[:10]) - date.fromisoformat(in_url.value)).days)
     except (AttributeError, ValueError):  # no day in the URL, or not a real date (2025-02-30)
         return None
-    return in_url if days == 1 else None
+    if days != 1:
+        return None
+    return dataclasses.replace(in_url, why=f"the day in the URL: the {found.source} timestamp {found.value} "
+                                           "falls on it in the site's time zone")
 
 
 def guess_published(page: Page) -> DateValue | None:
@@ -186,7 +193,8 @@ def guess_published(page: Page) -> DateValue | None:
                                    outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
-    return DateValue(found, "htmldate") if found else None
+    return DateValue(found, "htmldate", "no date in the post's markup or byline; htmldate's reading "
+                                        "of the page") if found else None
 
 
 def month_only(published: DateValue, url: str | None) -> bool:

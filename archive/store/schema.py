@@ -191,6 +191,13 @@ def m012_site_profiles(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m013_date_reasons(db: sqlite_utils.Database) -> None:
+    """Why a rule chose the published or modified date it did, where one chose among dates."""
+    for column in ("published_why", "modified_why"):
+        db["articles"].add_column(column, str)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -108,6 +108,8 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
         "published_source": article.published.source if article.published else None,
         "modified": article.modified.value if article.modified else None,
         "modified_source": article.modified.source if article.modified else None,
+        "published_why": article.published.why if article.published else None,
+        "modified_why": article.modified.why if article.modified else None,
         "language": article.language, "site_name": article.site_name,
         "body_text": article.body_text, "body_markdown": article.body_markdown,
         "authors": json.dumps([p.display() for p in article.authors]),
