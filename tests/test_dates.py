@@ -126,3 +126,11 @@ def test_a_chosen_date_says_why_it_won():
     article = extract(html, "https://clinic.test/blog/knee/")
     assert (article.published.value, article.published.source) == ("2021-03-03", "visible")
     assert article.published.why == "shown on the page 1551 days before the meta date 2025-06-01, which a republish rewrote"
+
+
+def test_a_copyright_year_is_no_publication_date():
+    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'></head>"
+            "<body><article><h1>Knee pain after running</h1><div class='entry-content'>"
+            + "<p>" + "Knee pain after running often settles with changed training and strength work. " * 12 + "</p>"
+            + "</div></article><footer>© 2024 Front Range Spine. All rights reserved.</footer></body></html>")
+    assert extract(html, "https://clinic.test/blog/knee/").published is None

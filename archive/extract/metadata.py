@@ -193,8 +193,9 @@ def guess_published(page: Page) -> DateValue | None:
                                    outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
-    return DateValue(found, "htmldate", "no date in the post's markup or byline; htmldate's reading "
-                                        "of the page") if found else None
+    if not found or found.endswith("-01-01"):
+        return None  # January 1st is its reading of a copyright year: wrong on all 49 WCXB pages
+    return DateValue(found, "htmldate", "no date in the post's markup or byline; htmldate's reading of the page")
 
 
 def month_only(published: DateValue, url: str | None) -> bool:
