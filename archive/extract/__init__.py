@@ -108,10 +108,10 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None, template=template)
     # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's
-    # guess. body has consumed page.tree, so it reads a fresh parse: a few ms, on few pages.
+    # guess; where the body was judged on the whole page, a fresh parse of it.
     if published is None or month_only(published, url):
         published = day_in_month(published, steps.run("published.guess", None, guess_published,
-                                                      parse_page(html, url)))
+                                                      parse_page(html, url) if page.consumed else page))
     article = Article(
         title=title,
         body_text=body.text,

@@ -111,6 +111,7 @@ def _main_text(page: Page, document, focused: bool):
     """trafilatura's main-content element (p, head, list, table, quote ...) or None."""
     base_url = page.base_url  # read before the page's <head> goes
     if document is page.tree:  # its one pass has found the candidates
+        page.consumed = True
         _drop_boilerplate(document, page.scan.boilerplate)
         for head in document.findall("head"):
             # No body text in it, yet trafilatura's fallbacks took its <title> for the first

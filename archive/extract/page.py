@@ -60,6 +60,7 @@ class Page:
     # Holding every element's Python proxy makes each later pass over the tree reuse it:
     # lxml otherwise builds them anew on every pass.
     elements: list = field(default_factory=list, repr=False)
+    consumed: bool = False  # set once trafilatura has read (and pruned) the tree itself
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
