@@ -23,7 +23,7 @@ from archive.extract import extract
 from archive.records import Article, CrawlEvidence
 from archive.extract.profile import SiteProfile
 from archive.profiles import learn_site_profiles
-from archive.store import CaptureStore, captures_path, open_archive, save_article
+from archive.store import CaptureStore, captures_path, load_profiles, open_archive, save_article
 
 CHUNK = 16
 WRITE_BATCH = 64
@@ -68,7 +68,8 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
     # what the sites' pages teach first, from their captures as they read without a profile
     captures = CaptureStore(captures_path(db_path))
     sites = [site] if site else sorted({job.site for job in jobs})
-    profiles = {name: p.to_json() for name, p in learn_site_profiles(db, captures, sites).items()}
+    learn_site_profiles(db, captures, sites)
+    profiles = {name: p.to_json() for name, p in load_profiles(db).items() if name in sites}
     captures.close()
     with ProcessPoolExecutor(workers, initializer=_open_store,
                              initargs=(str(captures_path(db_path)), profiles)) as pool:

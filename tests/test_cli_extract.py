@@ -21,7 +21,7 @@ def test_extract_prints_every_field_at_top_level(tmp_path):
     assert record["file"] == str(SEED) and record["url"] == SEED_URL and record["kind"] == "article"
     assert record["title"] == "Harnessing the Healing Power of Bone Marrow-Derived Cells for Chronic Low Back Pain"
     assert record["authors"][0]["name"] == "James Leiber" and record["reviewers"][0]["credentials"] == ["DO"]
-    assert record["published"] == {"value": "2024-03-18T14:05:21+00:00", "source": "json-ld"}
+    assert record["published"] == {"value": "2024-03-18T14:05:21+00:00", "source": "json-ld", "why": None}
     assert record["references"][0]["year"] == 2016
     assert "1. **Pain Reduction:**" in record["body_markdown"]
     for field in ("canonical_url", "site_name", "language", "modified", "reviewed", "categories", "tags",

@@ -79,3 +79,15 @@ def test_a_crawl_learns_the_profile_and_reprocess_applies_it(own_sites):
     assert db.execute("select count(*) from articles where body_text like ?", [f"%{PITCH}%"]).fetchone()[0] == 0
     [(versions,)] = db.execute("select count(*) from article_versions where source = 're-extraction'").fetchall()
     assert versions == 7  # each post's body changed by the extractor, not by the site
+
+
+def test_a_run_that_stores_nothing_new_does_not_learn_again(own_sites):
+    site = "frontrange-spine"
+    assert own_sites.crawl(sites_file=own_sites.sites_file(only=[site])).returncode == 0
+    db = sqlite_utils.Database(own_sites.db)
+    [(first,)] = db.execute("select learned_at || sample from site_profiles").fetchall()
+    db.execute("update site_profiles set learned_at = 'then'")
+    db.conn.commit()
+    assert own_sites.crawl("--recheck-all", sites_file=own_sites.sites_file(only=[site])).returncode == 0
+    [(learned_at, sample)] = db.execute("select learned_at, sample from site_profiles").fetchall()
+    assert learned_at == "then" and first.endswith(sample)  # every page came back unchanged

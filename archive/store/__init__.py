@@ -6,7 +6,7 @@ from archive.store.crawlstate import (
     record_evidence, record_gone, record_skip, stored_evidence,
 )
 from archive.store.lock import ArchiveLock, ArchiveLocked
-from archive.store.profiles import load_profiles, profile_sample, save_profile
+from archive.store.profiles import learned_sample, load_profiles, profile_sample, save_profile
 from archive.store.read import articles_per_site, latest_run
 from archive.store.schema import open_archive
 from archive.store.write import (
@@ -16,7 +16,7 @@ from archive.store.write import (
 
 __all__ = [
     "ArchiveLock", "ArchiveLocked", "CaptureStore", "Recheck", "UrlState", "add_pending", "article_id",
-    "articles_per_site", "captures_path", "crawl_state", "finish_run", "latest_run", "load_profiles",
+    "articles_per_site", "captures_path", "crawl_state", "finish_run", "latest_run", "learned_sample", "load_profiles",
     "profile_sample", "save_profile",
     "mark_interrupted_runs", "open_archive", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error", "record_gone",
     "record_skip", "record_url", "save_article", "save_site", "site_counts", "start_run", "stored_evidence", "update_run_stats", "utc_now",

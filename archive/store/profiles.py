@@ -10,13 +10,19 @@ from archive.extract.profile import SiteProfile
 from archive.store.write import utc_now
 
 
-def save_profile(db: sqlite_utils.Database, site: str, profile: SiteProfile) -> None:
+def save_profile(db: sqlite_utils.Database, site: str, profile: SiteProfile, sample: str) -> None:
     post_templates = [t for t in profile.templates if profile.template_posts(t)]
     db["site_profiles"].upsert({
         "site": site, "learned_at": utc_now(), "pages": profile.pages, "posts": profile.posts,
         "boilerplate_blocks": len(profile.boilerplate), "post_templates": len(post_templates),
-        "profile": json.dumps(profile.to_json()),
+        "profile": json.dumps(profile.to_json()), "sample": sample,
     }, pk="site")
+
+
+def learned_sample(db: sqlite_utils.Database, site: str) -> str | None:
+    """Which captures the site's stored profile was learned from (a digest of their ids)."""
+    row = db.execute("select sample from site_profiles where site = ?", [site]).fetchone()
+    return row[0] if row else None
 
 
 def load_profiles(db: sqlite_utils.Database) -> dict[str, SiteProfile]:

@@ -186,7 +186,7 @@ def m012_site_profiles(db: sqlite_utils.Database) -> None:
     """What each site's pages taught extraction: repeated body blocks, templates of its posts."""
     db["site_profiles"].create(
         {"site": str, "learned_at": str, "pages": int, "posts": int, "boilerplate_blocks": int,
-         "post_templates": int, "profile": str},
+         "post_templates": int, "profile": str, "sample": str},
         pk="site", foreign_keys=[("site", "sites", "name")],
     )
 
