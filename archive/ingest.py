@@ -134,8 +134,12 @@ class Archive:
             add_pending(self.db, capture.site, list(capture.discovered), capture.depth + 1, capture.run_id)
 
     def learn_profiles(self, sites: list[str]) -> None:
-        """Learn the sites' profiles from what is stored now; later extractions use them."""
-        self.profiles.update(learn_site_profiles(self.db, self.captures, sites))
+        """Learn the sites' profiles from what is stored now; later extractions use them.
+        A profile only sharpens extraction: failing to learn one is logged, never fatal."""
+        try:
+            self.profiles.update(learn_site_profiles(self.db, self.captures, sites))
+        except Exception:
+            log.exception("learning site profiles failed; extraction goes on without new ones")
 
     def close(self) -> None:
         self.captures.close()
