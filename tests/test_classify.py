@@ -31,6 +31,20 @@ def test_a_wordpress_page_of_the_same_prose_is_not_a_post():
     assert result.kind == "other"
 
 
+def test_a_category_page_linking_to_the_pages_under_its_path_is_a_listing():
+    grid = "".join(f"<li><a href='/knee-braces/brace-{n}'><img src='/b{n}.jpg'>Brace {n}</a></li>" for n in range(6))
+    html = page("Knee braces for runners and walkers", prose()).replace(b"</main>", f"<ul>{grid}</ul></main>".encode())
+    result = extract(html, "https://clinic.test/knee-braces/")
+    assert result.kind == "listing"
+    assert result.reason.startswith("6 links to pages under its own path (/knee-braces/)")
+
+
+def test_a_post_linking_to_other_sections_is_kept():
+    grid = "".join(f"<li><a href='/knee-braces/brace-{n}'>Brace {n}</a></li>" for n in range(6))
+    html = page("Why runners get knee pain and what helps", prose()).replace(b"</main>", f"<ul>{grid}</ul></main>".encode())
+    assert extract(html, "https://clinic.test/why-runners-get-knee-pain").kind == "article"
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

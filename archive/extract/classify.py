@@ -24,6 +24,9 @@ LISTING_LINK_SHARE = 0.3  # even marked as a post: no post of the dev set comes 
 MAX_SHOP_BUTTONS = 1
 # "News", "Sofas & Couches": an index or shop section is named in a word or two, a post isn't.
 MIN_UNMARKED_TITLE_WORDS = 3
+# A category page links to the pages under its own path (/shoes/ to /shoes/boots, /shoes/heels);
+# on WCXB dev 6 undated unmarked listings do it 5+ times outside the main text, no such article does.
+MIN_CHILD_LINKS = 5
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
@@ -44,6 +47,7 @@ class Evidence:
     title_words: int = 0
     listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
     template_posts: tuple[int, int] | None = None  # SiteProfile.template_posts(): (posts, pages) on its template
+    child_links: int = 0  # from count_child_links(), before the tree is consumed
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -80,6 +84,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         return "listing", "URL of an index, category, tag or author page"
     if marked:
         return "other", f"body has {words} words, fewer than {MIN_ARTICLE_WORDS}"
+    if not evidence.has_date and evidence.child_links >= MIN_CHILD_LINKS:
+        return "listing", (f"{evidence.child_links} links to pages under its own path ({url.path}) "
+                           "beside the main text, and no date: a category page")
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
@@ -122,6 +129,38 @@ def archive_template(page: Page) -> str | None:
     if kinds:
         return f"archive {kinds[0]}"
     return next((c for c in classes if c in vocab.TAXONOMY_TEMPLATE_CLASSES), None)
+
+
+def count_child_links(page: Page, body_container=None) -> int:
+    """Distinct pages of the same site under the page's own path (/shoes/ -> /shoes/boots)
+    linked from outside the main text: the items or subcategories of a category page."""
+    url = urlsplit(page.url or "")
+    path = url.path.rstrip("/")
+    if not path:
+        return 0
+    prefix, host = path + "/", url.netloc.lower().removeprefix("www.")
+    inside = set(body_container.iter("a")) if body_container is not None else set()
+    children = set()
+    for link in page.tree.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or link in inside:
+            continue
+        if href.startswith(prefix):
+            target = href
+        elif "://" in href[:8] or href.startswith("//"):
+            try:
+                parts = urlsplit(href)
+            except ValueError:
+                continue
+            if parts.netloc.lower().removeprefix("www.") != host:
+                continue
+            target = parts.path
+        else:
+            continue
+        target = target.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+        if len(target) > len(prefix) and target.startswith(prefix):
+            children.add(target)
+    return len(children)
 
 
 def count_shop_buttons(page: Page) -> int:
