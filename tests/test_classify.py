@@ -45,6 +45,18 @@ def test_a_post_linking_to_other_sections_is_kept():
     assert extract(html, "https://clinic.test/why-runners-get-knee-pain").kind == "article"
 
 
+def test_a_section_page_marked_as_an_article_but_full_of_teasers_is_a_listing():
+    cards = "".join(f"<article><h3><a href='/news/story-{n}'>Story {n}</a></h3>"
+                    f"<p><a href='/news/story-{n}'>{PARAGRAPH}</a></p></article>" for n in range(10))
+    html = page("Sports medicine news", f"<p>{PARAGRAPH}</p>").replace(
+        b"</head>", b"<meta property='og:type' content='article'></head>").replace(
+        b"</main>", f"</main><section>{cards}</section>".encode())
+    result = extract(html, "https://clinic.test/sports-medicine-news")
+    assert result.kind == "listing"
+    assert result.reason.startswith("10 post teasers beside the main text hold 490 words, over twice its 48")
+    assert result.reason.endswith("and no byline: an index, though marked as an article")
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

@@ -24,6 +24,9 @@ LISTING_LINK_SHARE = 0.3  # even marked as a post: no post of the dev set comes 
 MAX_SHOP_BUTTONS = 1
 # "News", "Sofas & Couches": an index or shop section is named in a word or two, a post isn't.
 MIN_UNMARKED_TITLE_WORDS = 3
+# Marked as a post, an index still shows itself: 10+ post teasers holding twice the words of its
+# main text, and no byline (news sites print og:type article on their section pages).
+MIN_MARKED_INDEX_TEASERS = 10
 # A category page links to the pages under its own path (/shoes/ to /shoes/boots, /shoes/heels);
 # on WCXB dev 6 undated unmarked listings do it 5+ times outside the main text, no such article does.
 MIN_CHILD_LINKS = 5
@@ -67,6 +70,11 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if page.url and url.path in ("", "/") and not url.query and not article:
         return "other", "site home page"
     marked = marked_as_article(page)
+    teasers, teaser_words, platform = evidence.teasers
+    if (marked and not evidence.has_people and teasers >= MIN_MARKED_INDEX_TEASERS
+            and teaser_words >= 2 * max(words, 1)):
+        return "listing", (f"{teasers} post teasers beside the main text hold {teaser_words} words, over twice "
+                           f"its {words}, and no byline: an index, though marked as an article")
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
@@ -75,7 +83,6 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.template_posts and words >= MIN_ARTICLE_WORDS:
         posts, pages = evidence.template_posts
         return "article", f"{posts} of the site's {pages} pages on this template are posts, and a body of {words} words"
-    teasers, teaser_words, platform = evidence.teasers
     # A platform's teasers make a listing, unless a long post holds them (its related posts).
     related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words
     if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked and not related_posts):
