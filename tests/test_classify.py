@@ -57,6 +57,14 @@ def test_a_section_page_marked_as_an_article_but_full_of_teasers_is_a_listing():
     assert result.reason.endswith("and no byline: an index, though marked as an article")
 
 
+def test_a_home_page_reached_through_a_tracked_search_click_is_the_home_page():
+    html = page("Why runners get knee pain and what helps", prose())
+    result = extract(html, "https://clinic.test/?srsltid=AfmBOoq3x&utm_source=google")
+    assert result.kind == "other"
+    assert result.reason == "site home page (with tracking parameters)"
+    assert extract(html, "https://clinic.test/?p=123").kind == "article"
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node
@@ -32,6 +32,8 @@ MIN_MARKED_INDEX_TEASERS = 10
 MIN_CHILD_LINKS = 5
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
+# Ad and search-click tags (Google's srsltid on shop results, utm_*) that leave the page the same.
+_TRACKING_PARAM = re.compile(r"utm_\w+|srsltid|gclid|gbraid|wbraid|fbclid|msclkid|mc_cid|mc_eid|_ga", re.I)
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
 _SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
 
@@ -67,8 +69,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.link_share >= LISTING_LINK_SHARE:
         return "listing", f"{evidence.link_share:.0%} of the main text is link text"
     url = urlsplit(page.url or "")
-    if page.url and url.path in ("", "/") and not url.query and not article:
-        return "other", "site home page"
+    if page.url and url.path in ("", "/") and not article and tracking_only(url.query):
+        return "other", "site home page" + (" (with tracking parameters)" if url.query else "")
     marked = marked_as_article(page)
     teasers, teaser_words, platform = evidence.teasers
     if (marked and not evidence.has_people and teasers >= MIN_MARKED_INDEX_TEASERS
@@ -105,6 +107,11 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.shop_buttons > MAX_SHOP_BUTTONS:
         return "other", f"{evidence.shop_buttons} shop buttons (add to cart, quick view ...): a shop page, not a post"
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
+
+
+def tracking_only(query: str) -> bool:
+    """Whether a URL's query holds nothing but click tracking (?srsltid=..., ?utm_source=...)."""
+    return all(_TRACKING_PARAM.fullmatch(name) for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def marked_as_article(page: Page) -> bool:
