@@ -65,6 +65,15 @@ def test_a_home_page_reached_through_a_tracked_search_click_is_the_home_page():
     assert extract(html, "https://clinic.test/?p=123").kind == "article"
 
 
+def test_a_category_url_outweighs_og_type_article_alone():
+    html = page("Knee braces", prose()).replace(b"</head>", b"<meta property='og:type' content='article'></head>")
+    result = extract(html, "https://clinic.test/shop/category/knee-braces/")
+    assert result.kind == "listing"
+    assert result.reason == ("URL of a category, tag or topic page (/shop/category/knee-braces/), "
+                             "og:type article alone and no byline")
+    assert extract(html, "https://clinic.test/category/knee-braces/why-braces-help").kind == "article"
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

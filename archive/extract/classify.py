@@ -77,6 +77,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
             and teaser_words >= 2 * max(words, 1)):
         return "listing", (f"{teasers} post teasers beside the main text hold {teaser_words} words, over twice "
                            f"its {words}, and no byline: an index, though marked as an article")
+    # Some sites print og:type article on every page; a section's URL and no byline outweigh it.
+    if marked and not article and not evidence.has_people and vocab.SECTION_PAGE_PATH.search(url.path):
+        return "listing", f"URL of a category, tag or topic page ({url.path}), og:type article alone and no byline"
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
