@@ -74,6 +74,16 @@ def test_a_category_url_outweighs_og_type_article_alone():
     assert extract(html, "https://clinic.test/category/knee-braces/why-braces-help").kind == "article"
 
 
+def test_a_shop_category_with_a_grid_of_priced_product_cards_is_a_listing():
+    grid = "".join(f"<li class='product'><a href='/p/brace-{n}'><img src='/b{n}.jpg'>Knee brace {n}</a>"
+                   f"<span class='price'>${20 + n}.99</span></li>" for n in range(6))
+    html = page("Knee braces for runners and walkers", prose()).replace(
+        b"</main>", f"<ul class='products'>{grid}</ul></main>".encode())
+    result = extract(html, "https://clinic.test/knee-braces")
+    assert result.kind == "listing"
+    assert result.reason == "6 product cards with prices beside the main text, and no date: a shop's category page"
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

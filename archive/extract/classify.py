@@ -30,6 +30,13 @@ MIN_MARKED_INDEX_TEASERS = 10
 # A category page links to the pages under its own path (/shoes/ to /shoes/boots, /shoes/heels);
 # on WCXB dev 6 undated unmarked listings do it 5+ times outside the main text, no such article does.
 MIN_CHILD_LINKS = 5
+# A shop's category page shows its products as cards with a price each; on WCXB dev 21 undated
+# unmarked pages show 6+ beside the main text (13 listings, 2 of them kept as posts before, 6 product
+# and 2 service pages), no article does (the most an undated unmarked post shows is 4).
+MIN_PRICED_CARDS = 6
+MAX_CARD_WORDS = 80
+_PRICE = re.compile(r"[$£€]\s?\d|\d\s?€")
+_PRICE_TEXT = "//text()[contains(., '$') or contains(., '£') or contains(., '€')]"
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
 # Ad and search-click tags (Google's srsltid on shop results, utm_*) that leave the page the same.
@@ -53,6 +60,7 @@ class Evidence:
     listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
     template_posts: tuple[int, int] | None = None  # SiteProfile.template_posts(): (posts, pages) on its template
     child_links: int = 0  # from count_child_links(), before the tree is consumed
+    priced_cards: int = 0  # from count_priced_cards(), before the tree is consumed
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -99,6 +107,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if not evidence.has_date and evidence.child_links >= MIN_CHILD_LINKS:
         return "listing", (f"{evidence.child_links} links to pages under its own path ({url.path}) "
                            "beside the main text, and no date: a category page")
+    if not evidence.has_date and evidence.priced_cards >= MIN_PRICED_CARDS:
+        return "listing", (f"{evidence.priced_cards} product cards with prices beside the main text, "
+                           "and no date: a shop's category page")
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
@@ -178,6 +189,39 @@ def count_child_links(page: Page, body_container=None) -> int:
         if len(target) > len(prefix) and target.startswith(prefix):
             children.add(target)
     return len(children)
+
+
+def count_priced_cards(page: Page, body_container=None) -> int:
+    """The largest group of sibling cards (same parent, tag and class) outside the main text
+    that each show a price and a link in at most MAX_CARD_WORDS words: a product grid."""
+    text = page.text  # read once per page
+    if text.count("$") + text.count("£") + text.count("€") < MIN_PRICED_CARDS:
+        return 0
+    groups: dict[tuple, set] = {}
+    for text in page.tree.xpath(_PRICE_TEXT):
+        if not _PRICE.search(text):
+            continue
+        node = text.getparent()
+        if node is None or (body_container is not None and (
+                node == body_container or body_container in node.iterancestors())):
+            continue
+        for _ in range(6):  # the card is the price's element or one of its near ancestors
+            parent = node.getparent()
+            if parent is None:
+                break
+            groups.setdefault((parent, node.tag, node.get("class") or ""), set()).add(node)
+            node = parent
+    best = 0
+    for cards in groups.values():
+        if len(cards) > best:
+            best = max(best, sum(1 for card in cards if _is_card(card)))
+    return best
+
+
+def _is_card(element) -> bool:
+    linked = element.tag == "a" or element.find(".//a[@href]") is not None or any(
+        a.tag == "a" for a in element.iterancestors())
+    return linked and len(text_of(element).split()) <= MAX_CARD_WORDS
 
 
 def count_shop_buttons(page: Page) -> int:
