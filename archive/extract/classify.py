@@ -169,7 +169,7 @@ def count_child_links(page: Page, body_container=None) -> int:
     prefix, host = path + "/", url.netloc.lower().removeprefix("www.")
     inside = set(body_container.iter("a")) if body_container is not None else set()
     children = set()
-    for link in page.tree.iter("a"):
+    for link in page.tree.xpath("//a[contains(@href, $prefix)]", prefix=prefix):  # lxml filters, in C
         href = (link.get("href") or "").strip()
         if not href or link in inside:
             continue
