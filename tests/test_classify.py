@@ -31,6 +31,59 @@ def test_a_wordpress_page_of_the_same_prose_is_not_a_post():
     assert result.kind == "other"
 
 
+def test_a_category_page_linking_to_the_pages_under_its_path_is_a_listing():
+    grid = "".join(f"<li><a href='/knee-braces/brace-{n}'><img src='/b{n}.jpg'>Brace {n}</a></li>" for n in range(6))
+    html = page("Knee braces for runners and walkers", prose()).replace(b"</main>", f"<ul>{grid}</ul></main>".encode())
+    result = extract(html, "https://clinic.test/knee-braces/")
+    assert result.kind == "listing"
+    assert result.reason.startswith("6 links to pages under its own path (/knee-braces/)")
+
+
+def test_a_post_linking_to_other_sections_is_kept():
+    grid = "".join(f"<li><a href='/knee-braces/brace-{n}'>Brace {n}</a></li>" for n in range(6))
+    html = page("Why runners get knee pain and what helps", prose()).replace(b"</main>", f"<ul>{grid}</ul></main>".encode())
+    assert extract(html, "https://clinic.test/why-runners-get-knee-pain").kind == "article"
+
+
+def test_a_section_page_marked_as_an_article_but_full_of_teasers_is_a_listing():
+    cards = "".join(f"<article><h3><a href='/news/story-{n}'>Story {n}</a></h3>"
+                    f"<p><a href='/news/story-{n}'>{PARAGRAPH}</a></p></article>" for n in range(10))
+    html = page("Sports medicine news", f"<p>{PARAGRAPH}</p>").replace(
+        b"</head>", b"<meta property='og:type' content='article'></head>").replace(
+        b"</main>", f"</main><section>{cards}</section>".encode())
+    result = extract(html, "https://clinic.test/sports-medicine-news")
+    assert result.kind == "listing"
+    assert result.reason.startswith("10 post teasers beside the main text hold 490 words, over twice its 48")
+    assert result.reason.endswith("and no byline: an index, though marked as an article")
+
+
+def test_a_home_page_reached_through_a_tracked_search_click_is_the_home_page():
+    html = page("Why runners get knee pain and what helps", prose())
+    result = extract(html, "https://clinic.test/?srsltid=AfmBOoq3x&utm_source=google")
+    assert result.kind == "other"
+    assert result.reason == "site home page (with tracking parameters)"
+    assert extract(html, "https://clinic.test/?p=123").kind == "article"
+
+
+def test_a_category_url_outweighs_og_type_article_alone():
+    html = page("Knee braces", prose()).replace(b"</head>", b"<meta property='og:type' content='article'></head>")
+    result = extract(html, "https://clinic.test/shop/category/knee-braces/")
+    assert result.kind == "listing"
+    assert result.reason == ("URL of a category, tag or topic page (/shop/category/knee-braces/), "
+                             "og:type article alone and no byline")
+    assert extract(html, "https://clinic.test/category/knee-braces/why-braces-help").kind == "article"
+
+
+def test_a_shop_category_with_a_grid_of_priced_product_cards_is_a_listing():
+    grid = "".join(f"<li class='product'><a href='/p/brace-{n}'><img src='/b{n}.jpg'>Knee brace {n}</a>"
+                   f"<span class='price'>${20 + n}.99</span></li>" for n in range(6))
+    html = page("Knee braces for runners and walkers", prose()).replace(
+        b"</main>", f"<ul class='products'>{grid}</ul></main>".encode())
+    result = extract(html, "https://clinic.test/knee-braces")
+    assert result.kind == "listing"
+    assert result.reason == "6 product cards with prices beside the main text, and no date: a shop's category page"
+
+
 def test_a_shop_page_with_cart_buttons_is_not_a_post():
     cards = "".join(f"<div><p>{PARAGRAPH * 2}</p><button>Add to cart</button></div>" for _ in range(4))
     result = extract(page("Knee braces for runners and walkers", cards), "https://clinic.test/shop/knee-braces")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from archive.extract.bylines import find_people
 from archive.extract.classify import (
-    Evidence, classify, count_shop_buttons, count_teasers, marked_as_article, prose_signals,
+    Evidence, classify, count_child_links, count_priced_cards, count_shop_buttons, count_teasers, marked_as_article, prose_signals,
 )
 from archive.extract.content import extract_body, find_body_container
 from archive.extract.links import body_images, body_links, find_image
@@ -93,6 +93,10 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
     # Only an unmarked page without a date or byline is judged by its prose (see classify).
     shop_buttons = 0 if published or authors or marked_as_article(page) else \
         steps.run("shop_buttons", 0, count_shop_buttons, page)
+    child_links = 0 if published or marked_as_article(page) else \
+        steps.run("child_links", 0, count_child_links, page, container)
+    priced_cards = 0 if published or marked_as_article(page) else \
+        steps.run("priced_cards", 0, count_priced_cards, page, container)
     template = template_of(page, found[0] if found else None)
     body = extract_body(page, found, profile.boilerplate)
     link_share, long_paragraphs = prose_signals(body.main) if body else (0.0, 0)
@@ -100,7 +104,8 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
                         has_date=published is not None, has_people=bool(authors),
                         link_share=link_share, long_paragraphs=long_paragraphs, shop_buttons=shop_buttons,
                         title_words=len((title or "").split()), listed_in=crawl.listed_in,
-                        template_posts=profile.template_posts(template))
+                        template_posts=profile.template_posts(template), child_links=child_links,
+                        priced_cards=priced_cards)
     kind, reason = classify(page, evidence)
     if kind != "article" or body is None or not title:
         if kind == "article":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from archive.extract import vocab
 from archive.extract.metadata import article_node
@@ -24,8 +24,23 @@ LISTING_LINK_SHARE = 0.3  # even marked as a post: no post of the dev set comes 
 MAX_SHOP_BUTTONS = 1
 # "News", "Sofas & Couches": an index or shop section is named in a word or two, a post isn't.
 MIN_UNMARKED_TITLE_WORDS = 3
+# Marked as a post, an index still shows itself: 10+ post teasers holding twice the words of its
+# main text, and no byline (news sites print og:type article on their section pages).
+MIN_MARKED_INDEX_TEASERS = 10
+# A category page links to the pages under its own path (/shoes/ to /shoes/boots, /shoes/heels);
+# on WCXB dev 6 undated unmarked listings do it 5+ times outside the main text, no such article does.
+MIN_CHILD_LINKS = 5
+# A shop's category page shows its products as cards with a price each; on WCXB dev 21 undated
+# unmarked pages show 6+ beside the main text (13 listings, 2 of them kept as posts before, 6 product
+# and 2 service pages), no article does (the most an undated unmarked post shows is 4).
+MIN_PRICED_CARDS = 6
+MAX_CARD_WORDS = 80
+_PRICE = re.compile(r"[$£€]\s?\d|\d\s?€")
+_PRICE_TEXT = "//text()[contains(., '$') or contains(., '£') or contains(., '€')]"
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
+# Ad and search-click tags (Google's srsltid on shop results, utm_*) that leave the page the same.
+_TRACKING_PARAM = re.compile(r"utm_\w+|srsltid|gclid|gbraid|wbraid|fbclid|msclkid|mc_cid|mc_eid|_ga", re.I)
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
 _SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
 
@@ -44,6 +59,8 @@ class Evidence:
     title_words: int = 0
     listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
     template_posts: tuple[int, int] | None = None  # SiteProfile.template_posts(): (posts, pages) on its template
+    child_links: int = 0  # from count_child_links(), before the tree is consumed
+    priced_cards: int = 0  # from count_priced_cards(), before the tree is consumed
 
 
 def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
@@ -60,9 +77,17 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.link_share >= LISTING_LINK_SHARE:
         return "listing", f"{evidence.link_share:.0%} of the main text is link text"
     url = urlsplit(page.url or "")
-    if page.url and url.path in ("", "/") and not url.query and not article:
-        return "other", "site home page"
+    if page.url and url.path in ("", "/") and not article and tracking_only(url.query):
+        return "other", "site home page" + (" (with tracking parameters)" if url.query else "")
     marked = marked_as_article(page)
+    teasers, teaser_words, platform = evidence.teasers
+    if (marked and not evidence.has_people and teasers >= MIN_MARKED_INDEX_TEASERS
+            and teaser_words >= 2 * max(words, 1)):
+        return "listing", (f"{teasers} post teasers beside the main text hold {teaser_words} words, over twice "
+                           f"its {words}, and no byline: an index, though marked as an article")
+    # Some sites print og:type article on every page; a section's URL and no byline outweigh it.
+    if marked and not article and not evidence.has_people and vocab.SECTION_PAGE_PATH.search(url.path):
+        return "listing", f"URL of a category, tag or topic page ({url.path}), og:type article alone and no byline"
     if marked and words >= MIN_ARTICLE_WORDS:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
@@ -71,7 +96,6 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.template_posts and words >= MIN_ARTICLE_WORDS:
         posts, pages = evidence.template_posts
         return "article", f"{posts} of the site's {pages} pages on this template are posts, and a body of {words} words"
-    teasers, teaser_words, platform = evidence.teasers
     # A platform's teasers make a listing, unless a long post holds them (its related posts).
     related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words
     if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked and not related_posts):
@@ -80,6 +104,12 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         return "listing", "URL of an index, category, tag or author page"
     if marked:
         return "other", f"body has {words} words, fewer than {MIN_ARTICLE_WORDS}"
+    if not evidence.has_date and evidence.child_links >= MIN_CHILD_LINKS:
+        return "listing", (f"{evidence.child_links} links to pages under its own path ({url.path}) "
+                           "beside the main text, and no date: a category page")
+    if not evidence.has_date and evidence.priced_cards >= MIN_PRICED_CARDS:
+        return "listing", (f"{evidence.priced_cards} product cards with prices beside the main text, "
+                           "and no date: a shop's category page")
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
@@ -91,6 +121,11 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if evidence.shop_buttons > MAX_SHOP_BUTTONS:
         return "other", f"{evidence.shop_buttons} shop buttons (add to cart, quick view ...): a shop page, not a post"
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
+
+
+def tracking_only(query: str) -> bool:
+    """Whether a URL's query holds nothing but click tracking (?srsltid=..., ?utm_source=...)."""
+    return all(_TRACKING_PARAM.fullmatch(name) for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def marked_as_article(page: Page) -> bool:
@@ -122,6 +157,71 @@ def archive_template(page: Page) -> str | None:
     if kinds:
         return f"archive {kinds[0]}"
     return next((c for c in classes if c in vocab.TAXONOMY_TEMPLATE_CLASSES), None)
+
+
+def count_child_links(page: Page, body_container=None) -> int:
+    """Distinct pages of the same site under the page's own path (/shoes/ -> /shoes/boots)
+    linked from outside the main text: the items or subcategories of a category page."""
+    url = urlsplit(page.url or "")
+    path = url.path.rstrip("/")
+    if not path:
+        return 0
+    prefix, host = path + "/", url.netloc.lower().removeprefix("www.")
+    inside = set(body_container.iter("a")) if body_container is not None else set()
+    children = set()
+    for link in page.tree.xpath("//a[contains(@href, $prefix)]", prefix=prefix):  # lxml filters, in C
+        href = (link.get("href") or "").strip()
+        if not href or link in inside:
+            continue
+        if href.startswith(prefix):
+            target = href
+        elif "://" in href[:8] or href.startswith("//"):
+            try:
+                parts = urlsplit(href)
+            except ValueError:
+                continue
+            if parts.netloc.lower().removeprefix("www.") != host:
+                continue
+            target = parts.path
+        else:
+            continue
+        target = target.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+        if len(target) > len(prefix) and target.startswith(prefix):
+            children.add(target)
+    return len(children)
+
+
+def count_priced_cards(page: Page, body_container=None) -> int:
+    """The largest group of sibling cards (same parent, tag and class) outside the main text
+    that each show a price and a link in at most MAX_CARD_WORDS words: a product grid."""
+    text = page.text  # read once per page
+    if text.count("$") + text.count("£") + text.count("€") < MIN_PRICED_CARDS:
+        return 0
+    groups: dict[tuple, set] = {}
+    for text in page.tree.xpath(_PRICE_TEXT):
+        if not _PRICE.search(text):
+            continue
+        node = text.getparent()
+        if node is None or (body_container is not None and (
+                node == body_container or body_container in node.iterancestors())):
+            continue
+        for _ in range(6):  # the card is the price's element or one of its near ancestors
+            parent = node.getparent()
+            if parent is None:
+                break
+            groups.setdefault((parent, node.tag, node.get("class") or ""), set()).add(node)
+            node = parent
+    best = 0
+    for cards in groups.values():
+        if len(cards) > best:
+            best = max(best, sum(1 for card in cards if _is_card(card)))
+    return best
+
+
+def _is_card(element) -> bool:
+    linked = element.tag == "a" or element.find(".//a[@href]") is not None or any(
+        a.tag == "a" for a in element.iterancestors())
+    return linked and len(text_of(element).split()) <= MAX_CARD_WORDS
 
 
 def count_shop_buttons(page: Page) -> int:

@@ -114,6 +114,8 @@ LISTING_URL = re.compile(
     r"|/page/\d+/?$|[?&](?:category|tag|author|offset|page)=",
     re.IGNORECASE,
 )
+# The path of a section page itself: the section word and its name, nothing after ("/category/gadgets/").
+SECTION_PAGE_PATH = re.compile(r"/(?:category|categories|tag|tags|topic|topics)/[^/]+/?$", re.IGNORECASE)
 
 ARTICLE_TYPES = {
     "Article", "BlogPosting", "NewsArticle", "MedicalScholarlyArticle", "Report",
