@@ -286,8 +286,11 @@ def diff(article_id, versions, db_path):
 def reprocess(db_path, site, workers):
     """Re-extract every stored capture with the current extractor; no crawling.
 
-    Articles get the new extraction and extractor_version. A difference that comes only
-    from the extractor is recorded as a version with source 're-extraction'.
+    Each site's profile is learned again first from its latest captures (the blocks its
+    posts repeat, the templates that hold posts), and the sites' stored extract settings
+    (selectors, hooks) apply. Articles get the new extraction and extractor_version. A
+    difference that comes only from the extractor is recorded as a version with source
+    're-extraction'.
     """
     from archive.reprocess import job_count, reprocess as run
 
