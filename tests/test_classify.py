@@ -99,18 +99,14 @@ def test_a_page_mostly_of_links_is_not_a_post():
 
 def test_a_byline_of_separate_elements_reads_as_the_name_without_its_job_title():
     byline = "<div class='byline'>By <span class='author'>Stephen Jesudunsin</span><div>AI Writer</div></div>"
-    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Stephen Jesudunsin"]
+    assert authors_of(byline + prose()) == ["Stephen Jesudunsin"]
 
 
 def test_commenters_are_not_authors():
     comments = ("<div id='comments'><ol class='comment-list'><li><div class='comment-author vcard'>"
                 "<span class='author'>Karen M</span></div><p>Thanks!</p></li></ol></div>")
     byline = "<p class='byline'>By <span class='author'>James Leiber, DO</span></p>"
-    result = extract(page("Why runners get knee pain and what helps", byline + prose() + comments),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["James Leiber"]
+    assert authors_of(byline + prose() + comments) == ["James Leiber"]
 
 
 def test_an_archive_template_is_a_listing_whatever_its_og_type_says():
@@ -122,27 +118,31 @@ def test_an_archive_template_is_a_listing_whatever_its_og_type_says():
     drupal = extract(page("Knee Pain", prose(), body_class="path-taxonomy"), "https://clinic.test/knee")
     assert drupal.kind == "listing"
 
+
+def authors_of_page(html: bytes) -> list[str]:
+    return [p.name for p in extract(html, "https://clinic.test/why-runners-get-knee-pain").authors]
+
+
+def authors_of(body: str) -> list[str]:
+    """The author names extract() finds on a post page with this body."""
+    return authors_of_page(page("Why runners get knee pain and what helps", body))
+
+
 def test_an_element_whose_class_names_the_author_gives_the_byline():
     hero = "<div class='post-hero__author'><div class='post-hero__author__name'>Christian Winter</div></div>"
-    result = extract(page("Why runners get knee pain and what helps", hero + prose()),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Christian Winter"]
+    assert authors_of(hero + prose()) == ["Christian Winter"]
 
 
 def test_review_cards_naming_many_people_give_no_byline():
     reviews = "".join(f"<div class='review'><p>{PARAGRAPH}</p><p class='author'>{name}</p></div>"
                       for name in ("Tom Keller", "Amy Stone", "Brandee Moss"))
-    result = extract(page("Why runners get knee pain and what helps", prose() + reviews),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(prose() + reviews) == []
 
 
 def test_a_post_title_in_an_author_named_card_is_not_a_name():
     card = ("<div class='summary-item summary-item-has-author'>"
             "<a>One Week in Japan: Kyoto, Tokyo, Nara, Mt. Fuji</a></div>")
-    result = extract(page("Why runners get knee pain and what helps", prose() + card),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(prose() + card) == []
 
 
 def with_head(head: str, body: str) -> bytes:
@@ -151,20 +151,17 @@ def with_head(head: str, body: str) -> bytes:
 
 def test_yoasts_written_by_pair_names_the_author():
     head = "<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Chase Bernath'>"
-    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Chase Bernath"]
+    assert authors_of_page(with_head(head, prose())) == ["Chase Bernath"]
 
 
 def test_citation_authors_are_all_the_authors():
     head = "".join(f"<meta name='citation_author' content='{name}'>" for name in ("Aditya Mahindru", "Varun Agrawal"))
-    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Aditya Mahindru", "Varun Agrawal"]
+    assert authors_of_page(with_head(head, prose())) == ["Aditya Mahindru", "Varun Agrawal"]
 
 
 def test_a_yoast_data_pair_that_is_not_the_author_is_ignored():
     head = "<meta name='twitter:label1' content='Est. reading time'><meta name='twitter:data1' content='9 minutes'>"
-    result = extract(with_head(head, prose()), "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of_page(with_head(head, prose())) == []
 
 
 def test_a_byline_naming_a_username_or_team_is_kept_as_printed():
@@ -173,46 +170,34 @@ def test_a_byline_naming_a_username_or_team_is_kept_as_printed():
                              ("<div class='author'>Yucy Yucy</div>", "Yucy"),
                              ("<div class='at-author'>Silverback Strategies | October 15, 2025</div>",
                               "Silverback Strategies")):
-        result = extract(page("Why runners get knee pain and what helps", byline + prose()),
-                         "https://clinic.test/why-runners-get-knee-pain")
-        assert [p.name for p in result.authors] == [expected]
+        assert authors_of(byline + prose()) == [expected]
 
 
 def test_byline_parts_and_labels_are_not_printed_authors():
     byline = ("<div class='byline'><span class='byline__category'>Wellness</span></div>"
               "<li class='authorization-link'>Sign In</li><div class='author-title'>About the Author</div>")
-    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(byline + prose()) == []
 
 
 def test_many_one_word_names_in_author_elements_are_reviews_not_a_byline():
     reviews = "".join(f"<div><p>{PARAGRAPH}</p><p class='author'>{name}</p></div>" for name in ("Tom", "Amy", "Lisa"))
-    result = extract(page("Why runners get knee pain and what helps", prose() + reviews),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(prose() + reviews) == []
 
 
 def test_a_by_line_in_any_element_of_the_post_names_the_author():
     line = "<div class='d-flex'>By <a href='/team/matt'>Matthew Richardson</a> ⋅ Review Editor ⋅ Updated May 6</div>"
-    result = extract(page("Why runners get knee pain and what helps", line + prose()),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Matthew Richardson"]
+    assert authors_of(line + prose()) == ["Matthew Richardson"]
 
 
 def test_a_sentence_opening_with_by_is_not_a_byline():
     form = "<p>By submitting, you acknowledge our Privacy Policy</p>"
-    result = extract(page("Why runners get knee pain and what helps", prose() + form),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(prose() + form) == []
 
 
 def test_product_cards_by_several_makers_are_not_a_byline():
     cards = "".join(f"<div><p>{PARAGRAPH}</p><p>By {maker}</p></div>"
                     for maker in ("Ebern Designs", "Latitude Run", "Wade Logan"))
-    result = extract(page("Why runners get knee pain and what helps", prose() + cards),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert result.authors == []
+    assert authors_of(prose() + cards) == []
 
 
 def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
@@ -220,13 +205,9 @@ def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
             "<div class='ArticleRelatedContentList'><a href='/other'>Another story</a>"
             "<address class='byline'>Lori Gottlieb</address></div>"
             "<div class='author-box'><p class='byline'>Scott Samuelson</p></div>")
-    result = extract(page("Why runners get knee pain and what helps", body),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Scott Samuelson"]
+    assert authors_of(body) == ["Scott Samuelson"]
 
 
 def test_people_updating_or_testing_a_post_are_not_its_authors():
     byline = "<p class='byline'>By Benjamin Preston</p><p class='byline'>Updated by Jon Linkov</p>"
-    result = extract(page("Why runners get knee pain and what helps", byline + prose()),
-                     "https://clinic.test/why-runners-get-knee-pain")
-    assert [p.name for p in result.authors] == ["Benjamin Preston"]
+    assert authors_of(byline + prose()) == ["Benjamin Preston"]

@@ -6,6 +6,13 @@ from archive.records import Article
 PARAGRAPH = "<p>" + "Knee pain after running usually settles with a few weeks of load management. " * 6 + "</p>"
 
 
+def marked_post(shown: str = "", head: str = "", after: str = "") -> str:
+    """A post marked og:type article: `head` in its <head>, `shown` between its h1 and its text,
+    `after` after its <article>."""
+    return ("<html><head><meta property='og:type' content='article'>" + head + "</head><body><article>"
+            "<h1>Why knees hurt after a run</h1>" + shown + PARAGRAPH * 4 + "</article>" + after + "</body></html>")
+
+
 def test_unmarked_prose_without_a_byline_gets_htmldates_reading_of_its_date():
     # No markup, no byline, no date our rules read: kept for its prose, dated by htmldate.
     html = ("<html><body><h1>Why knees hurt after a run</h1><p class='entry-date'>12.03.2021</p>"
@@ -16,17 +23,13 @@ def test_unmarked_prose_without_a_byline_gets_htmldates_reading_of_its_date():
 
 
 def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search():
-    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
-            "<h1>Why knees hurt after a run</h1><p>Written by our team on 12 March 2021.</p>"
-            + PARAGRAPH * 4 + "</article></body></html>")
+    html = marked_post("<p>Written by our team on 12 March 2021.</p>")
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
 
 
 def test_a_utc_timestamp_a_day_after_the_urls_date_is_the_urls_local_day():
-    html = ("<html><head><meta property='og:type' content='article'>"
-            "<meta property='article:published_time' content='2025-12-19T03:05:00+00:00'></head>"
-            "<body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4 + "</article></body></html>")
+    html = marked_post(head="<meta property='article:published_time' content='2025-12-19T03:05:00+00:00'>")
     result = extract(html, "https://clinic.test/2025/12/18/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2025-12-18", "url")
     # A date further from the URL's is not a time zone's doing: the metadata stands.
@@ -65,10 +68,8 @@ def test_comment_and_teaser_card_dates_are_not_the_posts():
 
 
 def test_a_scholarly_citation_date_in_meta_is_the_published_date():
-    html = ("<html><head><meta property='og:type' content='article'>"
-            "<meta name='citation_publication_date' content='2019/1/22'></head><body><article>"
-            "<h1>Why knees hurt after a run</h1><p class='post-meta'>Comments: December 12, 2025</p>"
-            + PARAGRAPH * 4 + "</article></body></html>")
+    html = marked_post("<p class='post-meta'>Comments: December 12, 2025</p>",
+                       head="<meta name='citation_publication_date' content='2019/1/22'>")
     result = extract(html, "https://clinic.test/p/knee-pain-running")
     assert (result.published.value, result.published.source) == ("2019-01-22", "meta")
 
@@ -89,28 +90,22 @@ def test_a_date_standing_alone_just_under_the_heading_is_shown_with_the_post():
 
 
 def test_yoasts_webpage_node_dates_a_post_without_an_article_node():
-    html = ("<html><head><meta property='og:type' content='article'><script type='application/ld+json'>"
-            "{\"@context\": \"https://schema.org\", \"@graph\": [{\"@type\": \"WebPage\", "
-            "\"datePublished\": \"2025-10-15T20:15:19+00:00\", \"dateModified\": \"2025-10-31T08:00:00+00:00\"}]}"
-            "</script></head><body><article><h1>Why knees hurt after a run</h1>" + PARAGRAPH * 4
-            + "</article></body></html>")
+    html = marked_post(head="<script type='application/ld+json'>{\"@context\": \"https://schema.org\", "
+                       "\"@graph\": [{\"@type\": \"WebPage\", \"datePublished\": \"2025-10-15T20:15:19+00:00\", "
+                       "\"dateModified\": \"2025-10-31T08:00:00+00:00\"}]}</script>")
     result = extract(html, "https://clinic.test/lists/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2025-10-15T20:15:19+00:00", "json-ld")
 
 
 def test_one_element_with_a_date_either_side_of_updated_gives_both_dates():
-    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
-            "<h1>Why knees hurt after a run</h1><p class='date'>December 3, 2025. <i>Updated: December 7, 2025</i></p>"
-            + PARAGRAPH * 4 + "</article></body></html>")
+    html = marked_post("<p class='date'>December 3, 2025. <i>Updated: December 7, 2025</i></p>")
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")
     assert (result.published.value, result.published.source) == ("2025-12-03", "visible")
     assert (result.modified.value, result.modified.source) == ("2025-12-07", "visible")
 
 
 def test_a_url_naming_only_the_month_takes_its_day_from_htmldate_when_the_month_agrees():
-    html = ("<html><head><meta property='og:type' content='article'></head><body><article>"
-            "<h1>Why knees hurt after a run</h1><p>Written by our team on {} 2023.</p>"
-            + PARAGRAPH * 4 + "</article></body></html>")
+    html = marked_post("<p>Written by our team on {} 2023.</p>")
     result = extract(html.format("30 March"), "https://clinic.test/article/2023/3/knee-pain-running")
     assert (result.published.value, result.published.source) == ("2023-03-30", "htmldate")
     result = extract(html.format("30 May"), "https://clinic.test/article/2023/3/knee-pain-running")
@@ -118,19 +113,13 @@ def test_a_url_naming_only_the_month_takes_its_day_from_htmldate_when_the_month_
 
 
 def test_a_chosen_date_says_why_it_won():
-    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'>"
-            "<meta property='article:published_time' content='2025-06-01T10:00:00+00:00'></head><body><article>"
-            "<h1>Knee pain after running</h1><p class='post-date'>Posted March 3, 2021</p><div class='entry-content'>"
-            + "<p>" + "Knee pain after running often settles with changed training and strength work. " * 12 + "</p>"
-            + "</div></article></body></html>")
+    html = marked_post("<p class='post-date'>Posted March 3, 2021</p>",
+                       head="<meta property='article:published_time' content='2025-06-01T10:00:00+00:00'>")
     article = extract(html, "https://clinic.test/blog/knee/")
     assert (article.published.value, article.published.source) == ("2021-03-03", "visible")
     assert article.published.why == "shown on the page 1551 days before the meta date 2025-06-01, which a republish rewrote"
 
 
 def test_a_copyright_year_is_no_publication_date():
-    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'></head>"
-            "<body><article><h1>Knee pain after running</h1><div class='entry-content'>"
-            + "<p>" + "Knee pain after running often settles with changed training and strength work. " * 12 + "</p>"
-            + "</div></article><footer>© 2024 Front Range Spine. All rights reserved.</footer></body></html>")
+    html = marked_post(after="<footer>© 2024 Front Range Spine. All rights reserved.</footer>")
     assert extract(html, "https://clinic.test/blog/knee/").published is None

@@ -14,9 +14,10 @@ PITCH = "Our team at Front Range Spine sees patients six days a week in Denver a
 TOPICS = ["knee pain after running", "tennis elbow at work", "shoulder pain when lifting", "low back pain in the morning"]
 
 
-def post(topic: str, extra: str = "", body_class: str = "single single-post postid-7", marked: bool = True) -> str:
+def post(topic: str, extra: str = "", body_class: str = "single single-post postid-7", marked: bool = True,
+         weeks: int = 5) -> str:
     paragraphs = "".join(f"<p>In week {n}, {topic} usually eases when the load is changed step by step and "
-                         f"the tissue is given time to adapt to what we ask of it.</p>" for n in range(1, 6))
+                         f"the tissue is given time to adapt to what we ask of it.</p>" for n in range(1, weeks + 1))
     head = "<meta property='og:type' content='article'>" if marked else ""
     return (f"<html><head><title>All about {topic}</title>{head}</head><body class='{body_class}'>"
             f"<article><h1>All about {topic}</h1><div class='entry-content'>{paragraphs}{extra}</div></article>"
@@ -48,7 +49,7 @@ def test_too_few_posts_teach_nothing():
 
 def test_a_page_on_a_template_of_posts_is_a_post_without_markup():
     profile = learned([post(topic) for topic in TOPICS])
-    short = post("hip pain", marked=False).replace("<p>In week 3", "<p hidden>").replace("<p>In week 4", "<p hidden>")
+    short = post("hip pain", marked=False, weeks=3)  # unmarked, undated, 75 words: alone, no post
     assert extract(short, "https://clinic.test/blog/hip/").kind == "other"
     article = extract(short, "https://clinic.test/blog/hip/", profile=profile)
     assert article.kind == "article"
@@ -85,9 +86,8 @@ def test_a_run_that_stores_nothing_new_does_not_learn_again(own_sites):
     site = "frontrange-spine"
     assert own_sites.crawl(sites_file=own_sites.sites_file(only=[site])).returncode == 0
     db = sqlite_utils.Database(own_sites.db)
-    [(first,)] = db.execute("select learned_at || sample from site_profiles").fetchall()
     db.execute("update site_profiles set learned_at = 'then'")
     db.conn.commit()
     assert own_sites.crawl("--recheck-all", sites_file=own_sites.sites_file(only=[site])).returncode == 0
-    [(learned_at, sample)] = db.execute("select learned_at, sample from site_profiles").fetchall()
-    assert learned_at == "then" and first.endswith(sample)  # every page came back unchanged
+    # every page came back unchanged: nothing new to learn from, so the profile was not re-read
+    assert db.execute("select learned_at from site_profiles").fetchall() == [("then",)]

@@ -31,10 +31,9 @@ DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _SUFFIX_SEPARATOR = re.compile(r"\s+[|\-–—•·»]\s+")
 # What follows a title in a heading (" | Site", ", December 2025", " Posted on July 1") or precedes it.
-_DATE = r"(?:[a-z]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2} [a-z]{3,9}\.? \d{4}|\d{4}-\d\d-\d\d|\d{1,2}/\d{1,2}/\d{2,4})"
 _TITLE_TRAILER = re.compile(
     r"\s*(?:[|\-–—•·»(\[]|,\s*(?:[a-z]{3,9}\s+)?\d{4}\b|(?:posted|published|updated|by)\b)", re.I)
-_TITLE_PREFIX = re.compile(rf"\s*(?:[^:\s]+(?:\s[^:\s]+)?:|{_DATE}|[\W_]*)\s*", re.I)
+_TITLE_PREFIX = re.compile(rf"\s*(?:[^:\s]+(?:\s[^:\s]+)?:|{_DATE_IN_TEXT.pattern}|[\W_]*)\s*", re.I)
 MAX_NAME_HEADING_WORDS = 4  # "Antoyo's Blog", "Human in the Loop": a site's name, not a post's title
 
 
