@@ -23,6 +23,8 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.request import RequestFingerprinter
 from w3lib.url import canonicalize_url
 
+from archive.extract.vocab import TRACKING_PARAMS, TRACKING_PREFIXES
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
@@ -32,12 +34,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-# Query parameters that only say where a click came from, never which page it is.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "_hsenc", "_hsmi", "mkt_tok",
-})
-TRACKING_PREFIXES = ("utm_", "hsa_")
 
 # Query parameter -> the values that ask for an AMP or print rendering of the article.
 # ``?amp`` arrives from canonicalize_url as ``amp=``, hence the empty value.

@@ -39,8 +39,6 @@ _PRICE = re.compile(r"[$£€]\s?\d|\d\s?€")
 _PRICE_TEXT = "//text()[contains(., '$') or contains(., '£') or contains(., '€')]"
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
-# Ad and search-click tags (Google's srsltid on shop results, utm_*) that leave the page the same.
-_TRACKING_PARAM = re.compile(r"utm_\w+|srsltid|gclid|gbraid|wbraid|fbclid|msclkid|mc_cid|mc_eid|_ga", re.I)
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
 _SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
 
@@ -125,7 +123,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
 
 def tracking_only(query: str) -> bool:
     """Whether a URL's query holds nothing but click tracking (?srsltid=..., ?utm_source=...)."""
-    return all(_TRACKING_PARAM.fullmatch(name) for name, _ in parse_qsl(query, keep_blank_values=True))
+    return all(name.lower() in vocab.TRACKING_PARAMS or name.lower().startswith(vocab.TRACKING_PREFIXES)
+               for name, _ in parse_qsl(query, keep_blank_values=True))
 
 
 def marked_as_article(page: Page) -> bool:

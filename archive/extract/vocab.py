@@ -117,6 +117,14 @@ LISTING_URL = re.compile(
 # The path of a section page itself: the section word and its name, nothing after ("/category/gadgets/").
 SECTION_PAGE_PATH = re.compile(r"/(?:category|categories|tag|tags|topic|topics)/[^/]+/?$", re.IGNORECASE)
 
+# Query parameters that only say where a click came from, never which page it is: the crawl
+# drops them from URLs, and a home page URL holding only them is still the home page.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "srsltid",
+    "mc_cid", "mc_eid", "_ga", "_gl", "ref_src", "_hsenc", "_hsmi", "mkt_tok",
+})
+TRACKING_PREFIXES = ("utm_", "hsa_")
+
 ARTICLE_TYPES = {
     "Article", "BlogPosting", "NewsArticle", "MedicalScholarlyArticle", "Report",
     "ScholarlyArticle", "TechArticle", "SocialMediaPosting", "AnalysisNewsArticle",
