@@ -150,8 +150,7 @@ def wordpress_page(page: Page) -> bool:
 def archive_template(page: Page) -> str | None:
     """The <body> classes that name an archive template (WordPress "archive category",
     Drupal "path-taxonomy"), or None: such a page lists posts, whatever its og:type says."""
-    body = page.tree.find(".//body") if page.tree.tag != "body" else page.tree
-    classes = (body.get("class") or "").split() if body is not None else []
+    classes = page.body_classes
     kinds = [c for c in classes if vocab.ARCHIVE_TEMPLATE_KINDS.match(c)] if "archive" in classes else []
     if kinds:
         return f"archive {kinds[0]}"

@@ -85,6 +85,12 @@ class Page:
         return self.url
 
     @functools.cached_property
+    def body_classes(self) -> list[str]:
+        """The classes of the page's <body>: themes name the page's template there."""
+        body = self.tree if self.tree.tag == "body" else self.tree.find(".//body")
+        return (body.get("class") or "").split() if body is not None else []
+
+    @functools.cached_property
     def text(self) -> str:
         """All text on the page, read once: a cheap test before a costly search for a phrase."""
         return text_content(self.tree)

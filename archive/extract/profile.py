@@ -66,9 +66,7 @@ def block_key(text: str) -> str:
 def template_of(page: Page, container_selector: str | None) -> str | None:
     """A page's template: its <body> classes without per-page ids (postid-12, page-id-31),
     and the selector of the container that held its main text. None for a page with neither."""
-    body = page.tree.find(".//body") if page.tree.tag != "body" else page.tree
-    classes = sorted({c for c in ((body.get("class") or "").split() if body is not None else [])
-                      if not _NUMBERED.search(c)})
+    classes = sorted({c for c in page.body_classes if not _NUMBERED.search(c)})
     if not classes and not container_selector:
         return None
     return f"body.{'.'.join(classes)} | {container_selector or 'whole page'}"
