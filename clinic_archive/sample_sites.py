@@ -20,7 +20,7 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +35,9 @@ SCRIPT_FILE = "_responses.json"
 WP_POSTS_ROUTE = "/wp-json/wp/v2/posts"
 WP_POSTS_FILE = Path("wp-json", "wp", "v2", "posts.json")
 WP_MAX_PER_PAGE = 100
+# The sample WordPress sites keep US Central time (UTC-6), as many clinics' do: WordPress reads
+# a date query without an offset in the site's zone, so a crawler that drops the offset misses edits.
+WP_SITE_TIMEZONE = timezone(timedelta(hours=-6))
 
 
 @dataclass(frozen=True)
@@ -119,12 +122,13 @@ def wp_error(status: int, code: str, message: str, **data) -> tuple[int, dict, d
     return status, {"code": code, "message": message, "data": {"status": status, **data}}, {}
 
 
-def parse_wp_datetime(value: str) -> datetime:
-    """A naive UTC datetime from an ISO 8601 value, with or without an offset."""
+def parse_wp_datetime(value: str, local: timezone = timezone.utc) -> datetime:
+    """A naive UTC datetime from an ISO 8601 value. A value without an offset is in `local`,
+    the site's time zone, as WordPress reads its date queries."""
     moment = datetime.fromisoformat(value)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local)
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def wordpress_posts(posts: list[dict], query: str) -> tuple[int, object, dict[str, str]]:
@@ -150,7 +154,7 @@ def wordpress_posts(posts: list[dict], query: str) -> tuple[int, object, dict[st
     chosen = sorted(posts, key=lambda post: (post["date_gmt"], post["id"]), reverse=True)
     if "modified_after" in args:
         try:
-            after = parse_wp_datetime(args["modified_after"][0])
+            after = parse_wp_datetime(args["modified_after"][0], WP_SITE_TIMEZONE)
         except ValueError:
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): modified_after",
                             params={"modified_after": "Invalid date."})

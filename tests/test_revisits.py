@@ -1,6 +1,7 @@
 """Incremental revisits: validators, 304s, changes, deletions, lastmod and the WordPress API."""
 
 import json
+from datetime import datetime, timezone
 
 import sqlite_utils
 
@@ -76,6 +77,23 @@ def test_wordpress_api_is_read_and_revisits_ask_only_for_modified_posts(own_site
     crawl_ok(own_sites)
     api = [e.path for e in own_sites.sites[SITE].log if e.path.startswith("/wp-json/wp/v2/posts")]
     assert len(api) == 2 and "modified_after=" in api[1]
+
+
+def test_an_edit_the_api_reports_is_found_by_the_next_normal_run(own_sites):
+    # The sample WordPress keeps UTC-6: a modified_after without its offset would ask for
+    # posts changed since six hours after the last crawl, and miss this edit.
+    crawl_ok(own_sites)
+    page = post_file(own_sites)
+    page.write_text(page.read_text().replace("Despite the name", "Edited today. Despite the name"))
+    api_file = own_sites.root / SITE / "wp-json" / "wp" / "v2" / "posts.json"
+    posts = json.loads(api_file.read_text())
+    edited = next(post for post in posts if post["link"].endswith(POST))
+    edited["modified_gmt"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    api_file.write_text(json.dumps(posts))
+    again = crawl_ok(own_sites)
+    assert again["changed"] == 1
+    [asked] = [e.path for e in own_sites.sites[SITE].log if "modified_after=" in e.path]
+    assert "%2B00%3A00" in asked
 
 
 def test_api_alone_discovers_the_posts(own_sites):

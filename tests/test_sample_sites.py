@@ -157,6 +157,17 @@ def test_wp_posts_modified_after_and_fields(site):
     assert posts[0]["link"] == site.origin + "/blog/si-joint-pain-or-back-pain/"
 
 
+def test_wp_posts_modified_after_without_an_offset_is_the_sites_local_time(site):
+    # 13:00:37 UTC is 07:00:37 in the site's zone (UTC-6), as a real WordPress would read it
+    def modified(after):
+        return {post["modified_gmt"] for post in api(site, f"_fields=modified_gmt&modified_after={after}")[2]}
+
+    assert "2024-08-21T13:00:37" in modified("2024-08-21T07:00:00")
+    assert "2024-08-21T13:00:37" not in modified("2024-08-21T08:00:00")
+    assert "2024-08-21T13:00:37" in modified("2024-08-21T13:00:00%2B00:00")
+    assert "2024-08-21T13:00:37" not in modified("2024-08-21T13:01:00Z")
+
+
 def test_wp_posts_nothing_modified_is_an_empty_page_not_an_error():
     status, payload, headers = wordpress_posts(
         [{"id": 1, "date_gmt": "2024-01-01T00:00:00", "modified_gmt": "2024-01-01T00:00:00"}],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 import scrapy
 from scrapy import signals
@@ -152,8 +153,8 @@ class ClinicBlogsSpider(scrapy.Spider):
     def _wp_posts_request(self, api_root: str, site: Site, page: int) -> scrapy.Request:
         url = f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}&_fields=link,modified_gmt"
         since = self.last_crawled.get(site.name)
-        if since:
-            url += f"&modified_after={since[:19]}"
+        if since:  # with its offset: WordPress reads a time without one in the site's own zone
+            url += "&modified_after=" + quote(_iso(since), safe="")
         request = self._discovery(url, site, self.parse_wp_posts)
         request.meta.update(wp_api=api_root, wp_page=page)
         return request
