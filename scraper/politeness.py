@@ -1,10 +1,11 @@
 """Per-host politeness on top of Scrapy's downloader slots.
 
-Scrapy keeps one download slot per host with its own delay, and AutoThrottle tunes that
-delay from latency, but never below the global DOWNLOAD_DELAY. This middleware holds each
-slot to a floor: the larger of the site's configured `delay` and the host's robots.txt
-Crawl-delay. It also honours Retry-After on 429 and 503 responses by pausing the host's
-slot before Scrapy's RetryMiddleware sends the request again.
+Scrapy keeps one download slot per host with its own delay, and its AutoThrottle tunes that
+delay from latency, but never below the global DOWNLOAD_DELAY. Here each slot has its own
+floor: the site's configured `delay` (DOWNLOAD_DELAY when it has none), or the host's
+robots.txt Crawl-delay when that is larger. A slot starts at its floor and SiteAutoThrottle
+only slows it down from there. The middleware also honours Retry-After on 429 and 503
+responses by pausing the host's slot before Scrapy's RetryMiddleware sends the request again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.extensions.throttle import AutoThrottle
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class PolitenessMiddleware:
         self.crawl_delays: dict[str, float] = {}
         self.paused_until: dict[str, float] = {}
         self.delay_before_pause: dict[str, float] = {}
+        self.started: set[str] = set()  # slots whose delay was set to their floor
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)
         crawler.signals.connect(self.request_reached_downloader, signal=signals.request_reached_downloader)
 
@@ -79,6 +82,9 @@ class PolitenessMiddleware:
         if slot is None:
             return
         floor = self.floor(request)
+        if key not in self.started:  # Scrapy starts every slot at AUTOTHROTTLE_START_DELAY
+            self.started.add(key)
+            slot.delay = floor
         remaining = self.paused_until.get(key, 0.0) - monotonic()
         if remaining > 0:
             self.delay_before_pause.setdefault(key, slot.delay)
@@ -89,6 +95,7 @@ class PolitenessMiddleware:
 
     def process_request(self, request):
         request.meta["download_slot"] = slot_key(request.url)  # a redirect may have changed host
+        request.meta["delay_floor"] = self.floor(request)  # for SiteAutoThrottle
         return None
 
     def process_response(self, request, response):
@@ -109,3 +116,16 @@ class PolitenessMiddleware:
     def pause(self, key: str, seconds: float) -> None:
         """No request to the host starts for `seconds`."""
         self.paused_until[key] = max(self.paused_until.get(key, 0.0), monotonic() + seconds)
+
+
+class SiteAutoThrottle(AutoThrottle):
+    """Scrapy's AutoThrottle with each slot's floor (PolitenessMiddleware.floor) as its least
+    delay, instead of the global DOWNLOAD_DELAY: a site's `delay = 0` is then 0, slowed only
+    when the host answers slowly."""
+
+    def _min_delay(self) -> float:
+        return 0.0
+
+    def _response_downloaded(self, response, request, spider) -> None:
+        self.mindelay = request.meta.get("delay_floor", self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+        super()._response_downloaded(response, request, spider)

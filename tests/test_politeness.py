@@ -30,6 +30,16 @@ def test_a_site_delay_spaces_requests_without_any_crawl_delay(own_sites):
     assert min(gaps(own_sites.page_requests(SITE))) >= 0.6
 
 
+def test_a_site_delay_of_zero_is_not_raised_to_the_default_by_autothrottle(own_sites):
+    # AutoThrottle on, DOWNLOAD_DELAY at its default of 1 s: the site's own delay is the floor
+    extra = {SITE: "max_pages = 6\ndelay = 0\n"}
+    result = own_sites.crawl(sites_file=own_sites.sites_file(extra, only=[SITE]), fast=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = own_sites.page_requests(SITE)
+    assert len(pages) == 6
+    assert sum(gaps(pages)) < 2.0  # 1 s apart would be 5 s
+
+
 def test_retry_after_on_429_is_waited_for_then_the_page_is_fetched(own_sites):
     (own_sites.root / SITE / "_responses.json").write_text(
         json.dumps({"/blog": [{"status": 429, "retry_after": "2"}]}))
