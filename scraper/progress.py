@@ -14,6 +14,11 @@ log = logging.getLogger(__name__)
 COUNTERS = ("discovered", "fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")
 
 
+# what each request of a run was for, by the spider callback that reads its answer
+REQUEST_KINDS = {"parse_page": "pages", "parse_sitemap": "sitemaps", "parse_feed": "feeds",
+                 "parse_wp_posts": "wp-api", "parse_robots": "robots.txt"}
+
+
 def progress_line(site: str, counts: dict) -> str:
     return f"{site}: " + ", ".join(f"{counts.get(c, 0)} {c}" for c in COUNTERS)
 
@@ -56,3 +61,31 @@ class Progress:
         self.stream.write("\n".join(lines) + "\n")
         self.stream.flush()
         self._drawn = len(lines)
+
+
+class RequestCounts:
+    """Counts every request sent, per site and by what it was for ('requests', 'requests_by'
+    in runs.stats), so a run shows what its articles cost the site."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.reached_downloader, signal=signals.request_reached_downloader)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def reached_downloader(self, request, spider=None):
+        site = self.crawler.spider.site_for(request)
+        if site is None:
+            return
+        kind = REQUEST_KINDS.get(getattr(request.callback, "__name__", ""))
+        if kind is None:
+            kind = "robots.txt" if request.url.endswith("/robots.txt") else "other"
+        counters = (f"archive/{site.name}/requests", f"archive/{site.name}/requests_by/{kind}")
+        fleet = self.crawler.spider.fleet
+        if fleet is not None:  # the fleet's run counts, kept in Redis for the ingester
+            fleet.count(*counters)
+            return
+        for counter in counters:
+            self.crawler.stats.inc_value(counter)

@@ -130,9 +130,16 @@ def archived(db_path: Path) -> dict:
     db = sqlite_utils.Database(db_path)
     articles = {row["url"]: row["content_hash"] for row in db.query("select url, content_hash from articles")}
     versions = db.execute("select count(*) from article_versions").fetchone()[0]
-    runs = [{"status": row["status"], "stats": row["stats"]} for row in db.query("select * from runs order by id")]
+    # Requests are left out: every crawler of a fleet reads the sitemaps and feeds.
+    runs = [{"status": row["status"], "stats": json.dumps(without_requests(json.loads(row["stats"] or "{}")))}
+            for row in db.query("select * from runs order by id")]
     db.close()
     return {"articles": articles, "versions": versions, "runs": runs}
+
+
+def without_requests(stats: dict) -> dict:
+    return {site: {k: v for k, v in counts.items() if not k.startswith("requests")}
+            for site, counts in stats.items()}
 
 
 def page_fetches(own_sites) -> collections.Counter:

@@ -76,6 +76,10 @@ def site_counts(stats: dict) -> dict[str, dict]:
             counts.setdefault(group, {})[reason] = value
         else:
             counts[counter] = value
+    for counts in sites.values():  # what the run's stored articles cost the site
+        articles = counts.get("new", 0) + counts.get("changed", 0)
+        if counts.get("requests") and articles:
+            counts["requests_per_article"] = round(counts["requests"] / articles, 2)
     return sites
 
 

@@ -93,6 +93,13 @@ class Fleet:
     def discovered(self, site: str, url_key: str) -> None:
         self.redis.sadd(self.keys.discovered(self.token, site), url_key)
 
+    def count(self, *counters: str) -> None:
+        """Add one to each run counter ('archive/<site>/<counter>'), which the ingester stores."""
+        pipe = self.redis.pipeline(transaction=False)
+        for counter in counters:
+            pipe.hincrby(self.keys.stats(self.token), counter, 1)
+        pipe.execute()
+
     def beat(self) -> None:
         self.redis.set(self.keys.heartbeat(self.worker), "1", px=int(self.ttl * 1000))
 
