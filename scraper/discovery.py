@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import lxml.etree
 from scrapy.utils.sitemap import Sitemap
@@ -16,6 +17,43 @@ FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+j
 _POST_SITEMAP = re.compile(
     r"^(?:(?:blog[-_])?(?:posts?|blog|articles?|news)[-_]sitemap|sitemap[-_](?:posts?|blog|articles?|news)"
     r"|wp-sitemap-posts-post-)[-_\d]*\.xml", re.I)
+# WordPress's other views of a post, not worth a request: comment-reply links, shortlinks,
+# attachment and trackback pages, paginated comments, embeds, the login and admin pages.
+WP_DUPLICATE_VIEWS = (r"[?&](?:replytocom|p|page_id|attachment_id)=\d", r"/(?:trackback|embed|comment-page-\d+)/?$",
+                      r"/wp-login\.php", r"/wp-admin/")
+# WordPress archives (date, category, tag and author pages, their pagination, search): they only
+# list posts, which the site's sitemap or API lists already.
+_WP_ARCHIVE_PATH = re.compile(r"/(?:\d{4}(?:/\d{2}){0,2}|category/.+|tag/.+|author/.+|(?:.+/)?page/\d+)/?$")
+_WP_ARCHIVE_QUERY = re.compile(r"(?:^|&)(?:cat|tag|m|author|s|paged)=")
+
+
+def is_wp_archive(url: str) -> bool:
+    """Whether a URL is one of WordPress's archive pages.
+
+    >>> [is_wp_archive(u) for u in ("https://c.test/2024/05/", "https://c.test/2024/05/knee-pain/",
+    ...                             "https://c.test/category/news/page/2/", "https://c.test/?s=knee")]
+    [True, False, True, True]
+    """
+    parts = urlsplit(url)
+    return bool(_WP_ARCHIVE_PATH.search(parts.path) or _WP_ARCHIVE_QUERY.search(parts.query))
+
+
+def is_comment_feed(feed_url: str, title: str = "", page_url: str | None = None) -> bool:
+    """Whether a feed lists comments, not posts: WordPress's comments feed, or the feed of
+    the single post `page_url` (a feed below the page, on a page that is no archive or home).
+
+    >>> is_comment_feed("https://c.test/knee-pain/feed/", "Clinic » Knee Pain", "https://c.test/knee-pain/")
+    True
+    >>> is_comment_feed("https://c.test/feed/", "Clinic » Feed", "https://c.test/")
+    False
+    """
+    parts = urlsplit(feed_url)
+    if "comments" in title.lower() or parts.path.rstrip("/").endswith("/comments/feed") \
+            or "feed=comments" in parts.query:
+        return True
+    if page_url is None or urlsplit(page_url).path.strip("/") == "" or is_wp_archive(page_url):
+        return False
+    return feed_url.rstrip("/") == page_url.rstrip("/") + "/feed"
 
 
 @dataclass(frozen=True)
@@ -46,6 +84,22 @@ def lists_posts(sitemap_url: str) -> bool:
     """
     name = sitemap_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     return bool(_POST_SITEMAP.match(name.removesuffix(".gz")))
+
+
+# Sitemaps of category, tag and author archives: Yoast's, Rank Math's, Wix's and WordPress core's.
+_ARCHIVE_SITEMAP = re.compile(
+    r"^(?:(?:blog[-_])?(?:categor(?:y|ies)|post_tag|tags?|authors?|product_cat)[-_]sitemap"
+    r"|wp-sitemap-(?:taxonomies|users)-)[-_\w]*\.xml", re.I)
+
+
+def lists_archives(sitemap_url: str) -> bool:
+    """Whether a sitemap's name says it lists category, tag or author archives.
+
+    >>> lists_archives("https://c.test/wp-sitemap-taxonomies-category-1.xml"), lists_archives("https://c.test/post-sitemap.xml")
+    (True, False)
+    """
+    name = sitemap_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return bool(_ARCHIVE_SITEMAP.match(name.removesuffix(".gz")))
 
 
 def is_sitemap(body: bytes) -> bool:

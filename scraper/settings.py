@@ -46,7 +46,7 @@ ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"  # reads Crawl-delay an
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY = 1.0  # seconds between requests to a host, for sites with no `delay` of their own
 # Scrapy's jitter goes down to half the delay; here a delay is a minimum. Newer Scrapy names
 # the knob DOWNLOAD_DELAY_JITTER and warns about the old one.
 if hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER"):
@@ -57,7 +57,7 @@ else:
 # one host fills every download slot with requests waiting on that host's delay.
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
+# each slot starts at its own floor (scraper.politeness), not at AUTOTHROTTLE_START_DELAY
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
@@ -84,6 +84,10 @@ DOWNLOADER_MIDDLEWARES = {
 REQUEST_FINGERPRINTER_CLASS = "scraper.urls.UrlKeyFingerprinter"
 EXTENSIONS = {
     "scraper.progress.Progress": 500,
+    "scraper.progress.RequestCounts": 501,
+    # Scrapy's, with each site's delay as its floor (scraper.politeness)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "scraper.politeness.SiteAutoThrottle": 0,
 }
 ITEM_PIPELINES = {
     "scraper.pipelines.ArchivePipeline": 300,

@@ -53,6 +53,25 @@ def test_a_deleted_post_is_marked_gone_and_kept(own_sites):
     assert url["gone_since"] and url["last_outcome"] == "gone: HTTP 404"
 
 
+def test_a_post_the_site_stops_listing_is_checked_and_marked_gone_by_the_next_normal_run(own_sites):
+    crawl_ok(own_sites)
+    post_file(own_sites).unlink()  # trashed: gone from the page, the post sitemap, the feed and the API
+    for listing, tag in (("post-sitemap.xml", "url"), ("feed/index.xml", "item")):
+        path = own_sites.root / SITE / listing
+        text = path.read_text()
+        start = text.rindex(f"<{tag}>", 0, text.index(POST))
+        path.write_text(text[:start] + text[text.index(f"</{tag}>", start) + len(tag) + 3:])
+    api_file = own_sites.root / SITE / "wp-json" / "wp" / "v2" / "posts.json"
+    api_file.write_text(json.dumps([p for p in json.loads(api_file.read_text()) if not p["link"].endswith(POST)]))
+    requested = len(own_sites.page_requests(SITE))
+    again = crawl_ok(own_sites)
+    assert [e.path for e in own_sites.page_requests(SITE)[requested:]] == [POST]  # nothing else is due
+    assert again["gone"] == 1 and again["requests_by"]["pages"] == 1
+    db = sqlite_utils.Database(own_sites.db)
+    [row] = db.query("select title, gone_since from articles where url like ?", [f"%{POST}"])
+    assert row["title"] and row["gone_since"]
+
+
 def test_pages_not_due_are_not_fetched_unless_the_sitemap_says_they_changed(own_sites):
     crawl_ok(own_sites)
     requested = len(own_sites.page_requests(SITE))
@@ -94,6 +113,14 @@ def test_an_edit_the_api_reports_is_found_by_the_next_normal_run(own_sites):
     assert again["changed"] == 1
     [asked] = [e.path for e in own_sites.sites[SITE].log if "modified_after=" in e.path]
     assert "%2B00%3A00" in asked
+
+
+def test_archive_pages_are_not_fetched_when_the_sitemap_and_api_list_the_posts(own_sites):
+    first = crawl_ok(own_sites)
+    assert first["new"] == 7
+    paths = [e.path for e in own_sites.page_requests(SITE)]
+    assert not [p for p in paths if any(part in p for part in ("/category/", "/tag/", "/author/", "/page/"))]
+    assert first["requests_per_article"] == round(first["requests"] / 7, 2)
 
 
 def test_api_alone_discovers_the_posts(own_sites):

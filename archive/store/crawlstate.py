@@ -16,6 +16,10 @@ from archive.records import CrawlEvidence
 from archive.store.write import utc_now
 
 DAY = 24 * 3600
+# urls.kind values that are not pages the archive has read
+NOT_READ = ("pending", "error", "skipped", "redirect", "sitemap", "feed")
+# where a site's listing of a page makes its absence from that listing news (CrawlEvidence.listed_in)
+COMPLETE_LISTINGS = ("sitemap", "post-sitemap", "wp-api")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class UrlState:
     last_checked: str | None
     next_check: str | None
     gone_since: str | None
+    listed_in: str | None = None  # the strongest listing the site ever gave it (CrawlEvidence)
 
     @property
     def pending(self) -> bool:
@@ -53,11 +58,33 @@ class UrlState:
     def due(self, now: str) -> bool:
         return self.next_check is None or self.next_check <= now
 
+    def recheck_unmet(self, now: str, recheck_all: bool, sitemap_read: bool) -> str | None:
+        """Why a page the archive has read, and this run met in no sitemap, feed, API listing or
+        link, should be fetched anyway; None if it should not. A page once listed by a sitemap
+        or the WordPress API and missing from this run's sitemap was probably removed: checked
+        now, not when due, so a deleted post is marked gone on the next run.
+
+        >>> page = UrlState("https://c.test/p/", "article", 0, None, None, None, None, "2026-02-01", None, "wp-api")
+        >>> page.recheck_unmet("2026-01-02", False, sitemap_read=True)
+        'no longer listed by the site'
+        >>> page.recheck_unmet("2026-01-02", False, sitemap_read=False) is None
+        True
+        """
+        if self.kind in NOT_READ:
+            return None
+        if recheck_all:
+            return "recheck-all"
+        if self.due(now):
+            return "due"
+        if sitemap_read and not self.gone_since and self.listed_in in COMPLETE_LISTINGS:
+            return "no longer listed by the site"
+        return None
+
 
 def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
     rows = db.execute(
-        "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since "
-        "from urls where site = ?", [site])
+        "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since, "
+        "listed_in from urls where site = ?", [site])
     return {row[0]: UrlState(*row) for row in rows}
 
 

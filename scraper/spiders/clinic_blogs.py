@@ -8,12 +8,12 @@ validators. Discovery documents (sitemaps, feeds, API listings) are fetched ever
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -25,7 +25,10 @@ from archive.records import (
     Capture, CrawlEvidence, DiscoveryDocument, FetchFailure, NotModified, PostListing, WordPressApi,
 )
 from archive.store import UrlState, utc_now
-from scraper.discovery import FEED_TYPES, is_feed, is_sitemap, lists_posts, parse_feed, parse_sitemap, parse_wp_posts
+from scraper.discovery import (
+    FEED_TYPES, WP_DUPLICATE_VIEWS, is_comment_feed, is_feed, is_sitemap, is_wp_archive, lists_archives,
+    lists_posts, parse_feed, parse_sitemap, parse_wp_posts,
+)
 from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
 from scraper.urls import normalize_url, url_key
@@ -33,6 +36,9 @@ from scraper.urls import normalize_url, url_key
 GONE_STATUSES = (404, 410)
 WP_API_REL = "https://api.w.org/"
 WP_PAGE_SIZE = 100
+# Asked for posts modified since the last crawl began, less this: the site's clock may be behind
+# ours, or an edit fall in that crawl's first second. Posts listed again are skipped by lastmod.
+CLOCK_MARGIN = timedelta(minutes=10)
 
 
 class ClinicBlogsSpider(scrapy.Spider):
@@ -47,6 +53,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         self.sites: list[Site] = load_sites(sites)
         self._by_name = {site.name: site for site in self.sites}
         self.links = LinkExtractor(unique=True)
+        self.wp_links = LinkExtractor(unique=True, deny=WP_DUPLICATE_VIEWS)
         # Set by the archive pipeline when it opens: per site, {url: UrlState}, and the last crawl's start.
         self.url_state: dict[str, dict[str, UrlState]] = {}
         self.last_crawled: dict[str, str | None] = {}
@@ -58,6 +65,12 @@ class ClinicBlogsSpider(scrapy.Spider):
         # per site, by url_key: where the site lists the page, for extract() to weigh
         self._listed: dict[str, dict[str, CrawlEvidence]] = {site.name: {} for site in self.sites}
         self._wp_api_asked: set[str] = set()
+        self._sitemap_pages: dict[str, int] = {site.name: 0 for site in self.sites}  # pages sitemaps listed
+        self._api_posts: dict[str, int] = {site.name: 0 for site in self.sites}  # posts the WordPress API listed
+        # WordPress archive pages and their feeds, held until discovery ends: not needed when a
+        # sitemap or the API listed the posts (site: {url: (depth, is a feed)}); None once followed
+        self._archives: dict[str, dict[str, tuple[int, bool]] | None] = {site.name: {} for site in self.sites}
+        self._rechecked = False
 
     @classmethod
     def update_settings(cls, settings):
@@ -71,6 +84,7 @@ class ClinicBlogsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     def site_for(self, request) -> Site | None:
@@ -92,9 +106,12 @@ class ClinicBlogsSpider(scrapy.Spider):
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self.url_state.get(site.name, {}).items():
-                if state.kind in ("sitemap", "feed"):  # read every run: that is where new posts show up
-                    parse = self.parse_sitemap if state.kind == "sitemap" else self.parse_feed
-                    yield self._discovery(url, site, parse)
+                if state.kind == "sitemap":  # read every run: that is where new posts show up
+                    yield self._discovery(url, site, self.parse_sitemap)
+                elif state.kind == "feed" and not self._comment_feed(site, url):
+                    request = self._feed(url, site, 0, site.name in self.wp_api)
+                    if request is not None:
+                        yield request
             for url, state in self.url_state.get(site.name, {}).items():
                 if state.pending:  # found by a crawl that stopped before fetching it, or failed
                     item = self.page_request(url, site, depth=state.depth or 0)
@@ -122,10 +139,17 @@ class ClinicBlogsSpider(scrapy.Spider):
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
         yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="sitemap")
         listed_in = "post-sitemap" if lists_posts(response.request.url) else "sitemap"
+        archives = lists_archives(response.request.url)
         for entry in parse_sitemap(body):
             if entry.is_sitemap:
                 yield self._discovery(entry.url, site, self.parse_sitemap)
+            elif archives:  # listings of posts, held like archive pages found by links
+                if not self._hold(site, entry.url, 0, feed=False, archive=True):
+                    item = self.page_request(entry.url, site, depth=0)
+                    if item is not None:
+                        yield item
             else:
+                self._sitemap_pages[site.name] += 1
                 item = self.page_request(entry.url, site, depth=0, lastmod=entry.lastmod, listed_in=listed_in)
                 if item is not None:
                     yield item
@@ -142,6 +166,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         """One page of /wp-json/wp/v2/posts: post links with their modified time, then the next page."""
         site = self._by_name[response.meta["site"]]
         for post in parse_wp_posts(response.body):
+            self._api_posts[site.name] += 1
             item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api")
             if item is not None:
                 yield item
@@ -154,7 +179,8 @@ class ClinicBlogsSpider(scrapy.Spider):
         url = f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}&_fields=link,modified_gmt"
         since = self.last_crawled.get(site.name)
         if since:  # with its offset: WordPress reads a time without one in the site's own zone
-            url += "&modified_after=" + quote(_iso(since), safe="")
+            after = datetime.fromisoformat(_iso(since)) - CLOCK_MARGIN
+            url += "&modified_after=" + quote(after.isoformat(timespec="seconds"), safe="")
         request = self._discovery(url, site, self.parse_wp_posts)
         request.meta.update(wp_api=api_root, wp_page=page)
         return request
@@ -171,12 +197,12 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield from self._not_html(response, site)
             return
         depth = response.meta.get("hops", 0)
+        api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
+        wordpress = bool(api_root) or site.name in self.wp_api
         follow = []
         if site.max_depth is None or depth < site.max_depth:
-            for link in self.links.extract_links(response):
-                item = self.page_request(link.url, site, depth=depth + 1)
-                if item is not None:
-                    follow.append(item)
+            follow = [item for link in self._links(response, wordpress)
+                      if (item := self._follow(link.url, site, depth + 1, wordpress)) is not None]
         first_url = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
         yield Capture(
             url=first_url,
@@ -191,14 +217,49 @@ class ClinicBlogsSpider(scrapy.Spider):
             evidence=self._listed[site.name].get(url_key(first_url)),
         )
         yield from follow
-        for href in response.css("link[rel=alternate]"):
-            if href.attrib.get("type") in FEED_TYPES and href.attrib.get("href"):
-                yield self._discovery(response.urljoin(href.attrib["href"]), site, self.parse_feed)
-        api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
+        for link in response.css("link[rel=alternate]"):
+            if link.attrib.get("type") in FEED_TYPES and link.attrib.get("href"):
+                url = response.urljoin(link.attrib["href"])
+                if not is_comment_feed(url, link.attrib.get("title", ""), response.url):
+                    request = self._feed(url, site, depth + 1, wordpress)
+                    if request is not None:
+                        yield request
         if api_root and site.name not in self._wp_api_asked and site.allows(response.urljoin(api_root)):
             self._wp_api_asked.add(site.name)
             yield WordPressApi(site=site.name, root=response.urljoin(api_root))
             yield self._wp_posts_request(response.urljoin(api_root), site, 1)
+
+    def _links(self, response, wordpress: bool) -> list:
+        if not wordpress:
+            return self.links.extract_links(response)
+        attachments = {response.urljoin(href) for href in response.css('a[rel~="attachment"]::attr(href)').getall()}
+        return [link for link in self.wp_links.extract_links(response) if link.url not in attachments]
+
+    def _follow(self, url: str, site: Site, depth: int, wordpress: bool):
+        """page_request() for a link; a WordPress archive page waits for the end of discovery."""
+        if wordpress and self._hold(site, url, depth, feed=False):
+            return None
+        return self.page_request(url, site, depth=depth)
+
+    def _feed(self, url: str, site: Site, depth: int, wordpress: bool = True) -> scrapy.Request | None:
+        """A feed's request; a WordPress category, tag or author feed waits like its archive page."""
+        if wordpress and self._hold(site, url, depth, feed=True):
+            return None
+        return self._discovery(url, site, self.parse_feed)
+
+    def _hold(self, site: Site, url: str, depth: int, feed: bool, archive: bool = False) -> bool:
+        held = self._archives[site.name]
+        if held is None or not (archive or is_wp_archive(url)):
+            return False
+        held.setdefault(url, (depth, feed))
+        return True
+
+    def _comment_feed(self, site: Site, url: str) -> bool:
+        """A stored feed that lists comments: WordPress's, or one below a post the archive holds."""
+        below = url.rstrip("/").removesuffix("/feed")
+        state = self.url_state.get(site.name, {})
+        post = state.get(below + "/") or state.get(below)
+        return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
                      start: bool = False, listed_in: str | None = None,
@@ -221,22 +282,30 @@ class ClinicBlogsSpider(scrapy.Spider):
             else:
                 self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
         state = self.url_state.get(site.name, {}).get(url)
-        known = state is not None and not state.pending and state.kind not in ("error", "skipped")
-        recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
-        skip = None
-        if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
-            skip = f"lastmod: {lastmod} is not newer than the last fetch"
-        elif known and not recheck_all and not lastmod and not state.due(utc_now()):
-            skip = f"not due: next check {state.next_check}"
-        elif self._pages[site.name] >= site.max_pages:
-            skip = f"budget: the site's max_pages ({site.max_pages}) is reached"
+        skip = self._skip_reason(site, state, lastmod)
         if skip:  # recorded once; a sitemap with a newer lastmod may still ask for it later
             if key in self._passed[site.name]:
                 return None
             self._passed[site.name].add(key)
             return FetchFailure(url=url, site=site.name, kind="skipped", reason=skip)
+        return self._fetch(url, key, site, state, depth)
+
+    def _skip_reason(self, site: Site, state: UrlState | None, lastmod: str | None) -> str | None:
+        """Why a page found this run is not requested now (not changed, not due, over budget), or None."""
+        known = state is not None and not state.pending and state.kind not in ("error", "skipped")
+        recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
+        if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
+            return f"lastmod: {lastmod} is not newer than the last fetch"
+        if known and not recheck_all and not lastmod and not state.due(utc_now()):
+            return f"not due: next check {state.next_check}"
+        if self._pages[site.name] >= site.max_pages:
+            return f"budget: the site's max_pages ({site.max_pages}) is reached"
+        return None
+
+    def _fetch(self, url: str, key: str, site: Site, state: UrlState | None, depth: int) -> scrapy.Request:
         self._seen[site.name].add(key)
         self._pages[site.name] += 1
+        known = state is not None and not state.pending
         headers = {}
         if known and state.etag:
             headers["If-None-Match"] = state.etag
@@ -251,6 +320,54 @@ class ClinicBlogsSpider(scrapy.Spider):
         if headers:
             request.meta["handle_httpstatus_list"] = [304]
         return request
+
+    def spider_idle(self):
+        """Discovery is done: follow the held archive pages where nothing else listed the posts, then
+        check the known pages this run met nowhere (see UrlState.recheck_unmet)."""
+        if self.fleet is not None and self.fleet.work_remaining():
+            return
+        requests = [request for site in self.sites for request in self._held_archives(site)]
+        if not self._rechecked:
+            self._rechecked = True
+            requests += self._unmet(self.sites)
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _held_archives(self, site: Site) -> list[scrapy.Request]:
+        """The WordPress archive pages held back, now requested if nothing else listed the posts."""
+        held, self._archives[site.name] = self._archives[site.name], None
+        if not held:
+            return []
+        if self._sitemap_pages[site.name] or self._api_posts[site.name]:
+            self.logger.info("%s: %s archive pages not followed: the site's sitemap or API lists its posts",
+                             site.name, len(held))
+            self._archives[site.name] = {}  # and those found later are held back too
+            self._passed[site.name].update(url_key(url) for url in held)  # met, so not rechecked either
+            return []
+        items = (self._discovery(url, site, self.parse_feed) if feed else self.page_request(url, site, depth=depth)
+                 for url, (depth, feed) in held.items())
+        return [item for item in items if isinstance(item, scrapy.Request)]
+
+    def _unmet(self, sites: list[Site]) -> list[scrapy.Request]:
+        now, recheck_all = utc_now(), self.settings.getbool("ARCHIVE_RECHECK_ALL")
+        requests = []
+        for site in sites:
+            met = self._seen[site.name] | self._passed[site.name]
+            # In a fleet, other workers met pages this one did not: only due pages are checked.
+            sitemap_read = self._sitemap_pages[site.name] > 0 and self.fleet is None
+            reasons: dict[str, int] = {}
+            for url, state in self.url_state.get(site.name, {}).items():
+                key = url_key(url)
+                why = None if key in met else state.recheck_unmet(now, recheck_all, sitemap_read)
+                if why and self._pages[site.name] < site.max_pages:
+                    reasons[why] = reasons.get(why, 0) + 1
+                    requests.append(self._fetch(url, key, site, state, state.depth or 0))
+            if reasons:
+                self.logger.info("%s: checking %s known pages this run did not meet (%s)", site.name,
+                                 sum(reasons.values()), ", ".join(f"{n} {why}" for why, n in reasons.items()))
+        return requests
 
     def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None) -> bool:
         """Keep the strongest listing of a page; True when it is now, and was not before, a post's."""
