@@ -9,7 +9,7 @@ posts of tests/wordpress_content.py, so tests know the ground truth.
     with WordPress(theme="twentytwentyone") as wp:
         wp.origin, wp.posts, wp.pages; wp.edit_post(url, text); wp.trash_post(url); wp.add_post(post)
 
-Needs: apt-get install wordpress wordpress-theme-twentytwentyone mariadb-server php-fpm php-mysql nginx
+Needs: apt-get install wordpress wordpress-theme-twentytwentyone mariadb-server php-fpm php-mysql php-xml nginx
 """
 
 from __future__ import annotations
@@ -25,7 +25,10 @@ from pathlib import Path
 
 from tests import wordpress_content as content
 
-PACKAGES = ["wordpress", "wordpress-theme-twentytwentyone", "mariadb-server", "php-fpm", "php-mysql", "nginx"]
+# Debian's wordpress package ships only the block theme and doesn't pull in php-xml, without
+# which /wp-sitemap.xml answers 501 ("missing SimpleXML extension").
+PACKAGES = ["wordpress", "wordpress-theme-twentytwentyone", "mariadb-server", "php-fpm", "php-mysql",
+            "php-xml", "nginx"]
 THEMES = ["twentytwentythree", "twentytwentyone"]  # block theme, classic theme
 SOURCE = Path("/usr/share/wordpress")
 PHP_FPM = "php-fpm8.2"  # Debian 12's; the php-fpm package only depends on it
@@ -37,11 +40,20 @@ class WordPressUnavailable(RuntimeError):
     """A Debian package the fixture needs is missing; the message says what to install."""
 
 
+def binary(name: str) -> str:
+    """The command's path; the daemons live in /usr/sbin, which a user's PATH often lacks."""
+    return shutil.which(name, path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin") or name
+
+
 def missing_parts() -> list[str]:
     """What is missing to run the stack, as paths or commands; empty when all is there."""
-    needed = [shutil.which(b) or b for b in ("mariadb-install-db", "mariadbd", "mariadb", PHP_FPM, "php", "nginx")]
+    needed = [binary(b) for b in ("mariadb-install-db", "mariadbd", "mariadb", PHP_FPM, "php", "nginx")]
     needed += [str(SOURCE / "wp-load.php")] + [str(SOURCE / "wp-content/themes" / t / "style.css") for t in THEMES]
-    return [n for n in needed if not os.path.exists(n)]
+    missing = [n for n in needed if not os.path.exists(n)]
+    if not missing and subprocess.run([binary("php"), "-r", 'exit(extension_loaded("simplexml") && '
+                                       'extension_loaded("mysqli") ? 0 : 1);']).returncode != 0:
+        missing.append("PHP's simplexml or mysqli extension")
+    return missing
 
 
 def install_hint() -> str:
@@ -126,9 +138,10 @@ class WordPress:
     def _start_database(self) -> None:
         data = self.dir / "mysql"
         user = ["--user=root"] if AS_ROOT else []
-        _run(["mariadb-install-db", "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=socket",
-              "--skip-test-db", "--skip-name-resolve", *user], self.dir / "install-db.log")
-        self._spawn(["mariadbd", "--no-defaults", f"--datadir={data}", f"--socket={self.db_socket}",
+        # root without a password (any OS user may log in): the server listens on our socket only.
+        _run([binary("mariadb-install-db"), "--no-defaults", f"--datadir={data}", "--skip-test-db",
+              "--auth-root-authentication-method=normal", "--skip-name-resolve", *user], self.dir / "install-db.log")
+        self._spawn([binary("mariadbd"), "--no-defaults", f"--datadir={data}", f"--socket={self.db_socket}",
                      "--skip-networking", f"--pid-file={self.dir / 'mysqld.pid'}",
                      f"--log-error={self.dir / 'mysqld.log'}", "--innodb-buffer-pool-size=32M",
                      "--innodb-log-file-size=16M", "--skip-log-bin", *user], "mysqld.out")
@@ -138,7 +151,7 @@ class WordPress:
                   "grant all on wordpress.* to 'wordpress'@'localhost';")
 
     def _sql(self, statement: str) -> bool:
-        client = ["mariadb", "--no-defaults", f"--socket={self.db_socket}", "-uroot", "-e", statement]
+        client = [binary("mariadb"), "--no-defaults", f"--socket={self.db_socket}", "-uroot", "-e", statement]
         return subprocess.run(client, capture_output=True).returncode == 0
 
     def _copy_wordpress(self) -> None:
@@ -157,7 +170,7 @@ class WordPress:
         conf = self.dir / "php-fpm.conf"
         conf.write_text(FPM_CONF.format(dir=self.dir, socket=self.fpm_socket,
                                         user="user = root\n" if AS_ROOT else ""))
-        self._spawn([PHP_FPM, "--nodaemonize", "--fpm-config", str(conf), "--prefix", str(self.dir),
+        self._spawn([binary(PHP_FPM), "--nodaemonize", "--fpm-config", str(conf), "--prefix", str(self.dir),
                      *(["--allow-to-run-as-root"] if AS_ROOT else [])], "php-fpm.out")
         _wait_for(self.fpm_socket.exists, 15, "php-fpm", self.dir / "php-fpm.log")
 
@@ -165,7 +178,8 @@ class WordPress:
         conf = self.dir / "nginx.conf"
         conf.write_text(NGINX_CONF.format(dir=self.dir, port=self.port, root=self.root,
                                           fpm=self.fpm_socket, user="user root;" if AS_ROOT else ""))
-        self._spawn(["nginx", "-p", str(self.dir), "-c", str(conf), "-e", str(self.dir / "nginx-error.log"),
+        # -e: before reading its config nginx opens /var/log/nginx/error.log unless told otherwise.
+        self._spawn([binary("nginx"), "-p", str(self.dir), "-c", str(conf), "-e", str(self.dir / "nginx-error.log"),
                      "-g", "daemon off;"], "nginx.out")
         _wait_for(lambda: _port_open(self.port), 15, "nginx", self.dir / "nginx-error.log")
 
@@ -183,7 +197,7 @@ class WordPress:
     def _php(self, action: str, data: dict) -> dict:
         request = self.dir / f"{action}.json"
         request.write_text(json.dumps(data))
-        done = subprocess.run(["php", str(SITE_SCRIPT), str(self.root), self.host, action, str(request)],
+        done = subprocess.run([binary("php"), str(SITE_SCRIPT), str(self.root), self.host, action, str(request)],
                               capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"wordpress_site.php {action} failed: {done.stderr[-2000:]} {done.stdout[-2000:]}")
