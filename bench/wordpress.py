@@ -77,6 +77,7 @@ def first_crawl_figures(wp: WordPress, rows: list[dict], requests: list[dict], s
         "posts archived": f"{len(hits)}/{n}",
         "pages/listings archived": str(sum(1 for url in found if url not in wanted)),
         "article url is ?replytocom=": str(sum(1 for r in rows if "replytocom=" in r["url"])),
+        "versions beyond 1 (no edit yet)": str(sum(r["versions"] - 1 for r in rows)),
         "title right": count(lambda p, r: (r["title"] or "").replace("\u2019", "'") == p["title"]),
         "author = display name": count(lambda p, r: json.loads(r["authors"] or "[]")
                                        == [content.author_name(p["author"])]),
@@ -109,6 +110,7 @@ def revisit_figures(wp: WordPress, tmp: Path, before: list[dict]) -> dict:
         "trashed marked gone": f"{int(bool(now.get(trashed['url'], {}).get('gone_since')))}/1",
         "revisit requests": str(len(requests)),
         "revisit feeds": str(sum(1 for e in requests if is_feed(e["path"]))),
+        "revisit 304s": str(sum(1 for e in requests if e["status"] == 304)),
         "revisit seconds": f"{seconds:.1f}",
     }
 
