@@ -18,13 +18,16 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/clinic-archive demo
 
-# The browser tests drive Debian's Chromium, the distributed tests its redis-server; install
-# them when we may (root), else say how.
-SYSTEM_DEPS := $(if $(shell command -v chromedriver),,chromium chromium-driver) $(if $(shell command -v redis-server),,redis-server)
+# The browser tests drive Debian's Chromium, the distributed tests its redis-server, the
+# WordPress tests its wordpress on mariadb, php-fpm and nginx; install them when we may
+# (root), else say how.
+WORDPRESS_DEPS := wordpress wordpress-theme-twentytwentyone mariadb-server php-fpm php-mysql php-xml nginx
+SYSTEM_DEPS := $(if $(shell command -v chromedriver),,chromium chromium-driver) $(if $(shell command -v redis-server),,redis-server) \
+	$(foreach p,$(WORDPRESS_DEPS),$(if $(shell dpkg-query -W -f='$${Status}' $(p) 2>/dev/null | grep "ok installed"),,$(p)))
 system-deps:
 	@[ -z "$(strip $(SYSTEM_DEPS))" ] || { [ "$$(id -u)" = 0 ] && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS) >/dev/null; } || \
-		echo "browser and distributed tests will be skipped: run 'sudo apt-get install $(strip $(SYSTEM_DEPS))'"
+		echo "browser, distributed and WordPress tests will be skipped: run 'sudo apt-get install $(strip $(SYSTEM_DEPS))'"
 
 test: install system-deps
 	$(BIN)/python -m pytest
@@ -36,6 +39,7 @@ bench: install
 	$(BIN)/python bench/storage.py
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/distributed.py
+	$(BIN)/python bench/wordpress.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-* demo.captures.db* .pytest_cache

@@ -1,4 +1,5 @@
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 import sqlite_utils
 
 from clinic_archive.sample_sites import SAMPLES_DIR, serve_sample_sites, write_local_sites_file
+from tests.wordpress import THEMES, WordPress, install_hint, missing_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -89,3 +91,30 @@ class OwnSites:
                 if not entry.path.startswith(("/robots.txt", "/wp-json"))
                 and not entry.path.split("?")[0].endswith((".xml", "/feed/"))
                 and not entry.path.endswith("format=rss")]
+
+
+@pytest.fixture(scope="session", params=THEMES)
+def wordpress(request):
+    """A private WordPress from Debian's packages, one per theme (see tests/wordpress.py).
+
+    Skipped when the packages are missing, unless CLINIC_ARCHIVE_REQUIRE_WORDPRESS=1 (CI)."""
+    missing = missing_parts()
+    if missing:
+        message = f"WordPress stack incomplete (missing {', '.join(missing)}); install it with: {install_hint()}"
+        if os.environ.get("CLINIC_ARCHIVE_REQUIRE_WORDPRESS") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with WordPress(theme=request.param) as wp:
+        yield wp
+
+
+@pytest.fixture(scope="session")
+def wordpress_crawled(wordpress, tmp_path_factory):
+    """One real crawl of the WordPress, read-only for the tests that share it."""
+    tmp = tmp_path_factory.mktemp(f"wp-crawl-{wordpress.theme}")
+    sites_file = tmp / "sites.toml"
+    sites_file.write_text(f'[[site]]\nname = "riverbend"\nstart_urls = ["{wordpress.origin}/"]\ndelay = 0\n')
+    db_path = tmp / "archive.db"
+    result = run_cli("crawl", "--sites", str(sites_file), "--db", str(db_path), *FAST)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"db": db_path, "result": result, "wp": wordpress}
