@@ -19,7 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # run from anywhere: the repo (and its tests/ helpers), not bench/, first
@@ -59,6 +61,18 @@ def by_post_url(rows: list[dict]) -> dict[str, dict]:
     return {(r["canonical_url"] or r["url"].split("?")[0]): r for r in rows}
 
 
+def same_moment(published: str | None, date_gmt: str) -> bool:
+    """A timestamp is the same instant as WordPress's date_gmt; a bare day is the day the site
+    shows, in its own zone (content.TIMEZONE)."""
+    if not published:
+        return False
+    gmt = datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc)
+    if "T" not in published:
+        return published == gmt.astimezone(ZoneInfo(content.TIMEZONE)).date().isoformat()
+    moment = datetime.fromisoformat(published)
+    return moment.tzinfo is not None and moment == gmt
+
+
 def is_feed(path: str) -> bool:
     return "/feed/" in path or path.split("?")[0].endswith("/feed") or "feed=" in path
 
@@ -81,7 +95,7 @@ def first_crawl_figures(wp: WordPress, rows: list[dict], requests: list[dict], s
         "title right": count(lambda p, r: (r["title"] or "").replace("\u2019", "'") == p["title"]),
         "author = display name": count(lambda p, r: json.loads(r["authors"] or "[]")
                                        == [content.author_name(p["author"])]),
-        "published = date_gmt day": count(lambda p, r: (r["published"] or "")[:10] == p["date_gmt"][:10]),
+        "published = date_gmt": count(lambda p, r: same_moment(r["published"], p["date_gmt"])),
         "categories exact": count(lambda p, r: sorted(json.loads(r["categories"] or "[]"))
                                   == sorted(p["categories"])),
         "tags exact": count(lambda p, r: sorted(json.loads(r["tags"] or "[]")) == sorted(p["tags"])),

@@ -261,10 +261,23 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         value = _dated(element.get("datetime"), "visible") if element.tag == "time" and part is label_text else None
         if value is None:
             match = _DATE_IN_TEXT.search(part)
-            value = _dated(match.group(0), "visible") if match else None
+            value = _with_time(element, _dated(match.group(0), "visible")) if match else None
         if value:
             return value
     return None
+
+
+def _with_time(element, shown: DateValue | None) -> DateValue | None:
+    """The shown day as the <time datetime> inside its element states it, with the time and
+    the site's offset ("2025-10-27T21:30:00-05:00" for "October 27, 2025"): the day alone is
+    a day early or late in UTC for evening posts."""
+    if shown is None:
+        return None
+    for time in element.iter("time"):
+        stated = _dated(time.get("datetime"), "visible")
+        if stated and "T" in stated.value and stated.value[:10] == shown.value:
+            return stated
+    return shown
 
 
 def _in_other_dates(element) -> bool:

@@ -42,18 +42,25 @@ def find_breadcrumbs(page: Page) -> list[str]:
 
 
 def _term_links(page: Page, elsewhere: Elsewhere, href_pattern, rel: str) -> list[str]:
-    """Texts of the post's links to its own term pages, outside menus, sidebars and teasers."""
-    terms = []
+    """Texts of the post's links to its own term pages, outside menus, sidebars and teasers.
+    Where some links carry the rel ("category tag", as WordPress marks a post's own terms),
+    only those count: a widget listing every category links the same term pages without it."""
+    marked, unmarked = [], []
     for link in page.tree.iter("a"):
         href = link.get("href") or ""
         rels = (link.get("rel") or "").lower().split()
-        if rel == "tag" and "category" in rels:
-            continue
+        if rel == "tag" and ("category" in rels or vocab.CATEGORY_HREF.search(href) or _in_categories(link)):
+            continue  # a block theme marks its category links rel="tag" too
         if (rel in rels or href_pattern.search(href)) and (link not in elsewhere or _in_term_list(link)):
             text = text_of(link).lstrip("#").strip()
             if text and len(text) <= 60:
-                terms.append(text)
-    return _unique(terms)
+                (marked if rel in rels else unmarked).append(text)
+    return _unique(marked or unmarked)
+
+
+def _in_categories(link) -> bool:
+    parent = link.getparent()
+    return parent is not None and "taxonomy-category" in (parent.get("class") or "")
 
 
 def _in_term_list(link) -> bool:
