@@ -93,17 +93,29 @@ class OwnSites:
                 and not entry.path.endswith("format=rss")]
 
 
-@pytest.fixture(scope="session", params=THEMES)
-def wordpress(request):
-    """A private WordPress from Debian's packages, one per theme (see tests/wordpress.py).
-
-    Skipped when the packages are missing, unless CLINIC_ARCHIVE_REQUIRE_WORDPRESS=1 (CI)."""
+def _require_wordpress() -> None:
+    """Skip when the packages are missing, unless CLINIC_ARCHIVE_REQUIRE_WORDPRESS=1 (CI)."""
     missing = missing_parts()
     if missing:
         message = f"WordPress stack incomplete (missing {', '.join(missing)}); install it with: {install_hint()}"
         if os.environ.get("CLINIC_ARCHIVE_REQUIRE_WORDPRESS") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session", params=THEMES)
+def wordpress(request):
+    """A private WordPress from Debian's packages, one per theme (see tests/wordpress.py),
+    shared read-only by the tests of one crawl."""
+    _require_wordpress()
+    with WordPress(theme=request.param) as wp:
+        yield wp
+
+
+@pytest.fixture(params=THEMES)
+def fresh_wordpress(request):
+    """A WordPress of its own, for a test that edits, trashes and adds posts."""
+    _require_wordpress()
     with WordPress(theme=request.param) as wp:
         yield wp
 
@@ -112,9 +124,14 @@ def wordpress(request):
 def wordpress_crawled(wordpress, tmp_path_factory):
     """One real crawl of the WordPress, read-only for the tests that share it."""
     tmp = tmp_path_factory.mktemp(f"wp-crawl-{wordpress.theme}")
-    sites_file = tmp / "sites.toml"
-    sites_file.write_text(f'[[site]]\nname = "riverbend"\nstart_urls = ["{wordpress.origin}/"]\ndelay = 0\n')
     db_path = tmp / "archive.db"
-    result = run_cli("crawl", "--sites", str(sites_file), "--db", str(db_path), *FAST)
+    result = crawl_wordpress(wordpress, db_path)
     assert result.returncode == 0, result.stderr[-3000:]
     return {"db": db_path, "result": result, "wp": wordpress}
+
+
+def crawl_wordpress(wp, db_path: Path, *args: str):
+    """`clinic-archive crawl` of the WordPress as site "riverbend", with no politeness delay."""
+    sites_file = db_path.with_name("sites.toml")
+    sites_file.write_text(f'[[site]]\nname = "riverbend"\nstart_urls = ["{wp.origin}/"]\ndelay = 0\n')
+    return run_cli("crawl", "--sites", str(sites_file), "--db", str(db_path), *FAST, *args)

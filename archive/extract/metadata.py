@@ -246,8 +246,10 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
         label_text = text_of(element)
         if len(label_text) > 120:  # a date label, not a wrapper whose class mentions "date"
             continue
+        # WordPress classes a never-edited post's date "entry-date published updated": published.
+        classes = element.get("class") or ""
         labelled = bool(vocab.MODIFIED_LABELS.search(_label_before(element))
-                        or vocab.MODIFIED_LABELS.search(element.get("class") or ""))
+                        or (vocab.MODIFIED_LABELS.search(classes) and not re.search(r"\bpublished\b", classes)))
         label = vocab.MODIFIED_LABELS.search(label_text)
         if not labelled and label and _DATE_IN_TEXT.search(label_text[:label.start()]):
             # "May 1, 2024 · Updated: June 2, 2025" in one element: a date on each side of the label
@@ -303,7 +305,7 @@ def _date_under_heading(page: Page) -> DateValue | None:
         text = text_of(element)
         match = _DATE_IN_TEXT.fullmatch(text) if len(text) <= 40 else None
         if match and not vocab.MODIFIED_LABELS.search(_label_before(element)):
-            return _dated(match.group(0), "visible")
+            return _with_time(element, _dated(match.group(0), "visible"))
     return None
 
 
