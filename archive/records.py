@@ -19,11 +19,13 @@ class CrawlEvidence:
     API's posts), 'post-sitemap' (a sitemap of posts, e.g. Yoast's post-sitemap.xml), 'feed',
     or 'sitemap' (any other sitemap, which lists pages too). `modified` is when the site said
     the page changed (API modified_gmt, sitemap lastmod), with `modified_source` 'api' or 'sitemap'.
+    `published` is when the WordPress API says the post was published (date_gmt), UTC.
     """
 
     listed_in: str | None = None
     modified: str | None = None
     modified_source: str | None = None
+    published: str | None = None
 
     @property
     def listed_as_post(self) -> bool:
@@ -36,7 +38,8 @@ class CrawlEvidence:
         rank = {name: i for i, name in enumerate(POST_LISTINGS + ("sitemap", None))}
         first, second = sorted((self, other), key=lambda e: rank.get(e.listed_in, len(rank)))
         modified = first if first.modified else second
-        return CrawlEvidence(first.listed_in, modified.modified, modified.modified_source)
+        return CrawlEvidence(first.listed_in, modified.modified, modified.modified_source,
+                             first.published or second.published)
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def job_count(db_path: str | Path, site: str | None = None) -> int:
 
 def _jobs(db, site: str | None) -> Iterator[Job]:
     query = ("select u.url, u.site, u.status, u.capture_id, s.extract_selectors, "
-             "u.listed_in, u.site_modified, u.site_modified_source from urls u "
+             "u.listed_in, u.site_modified, u.site_modified_source, u.site_published from urls u "
              "join sites s on s.name = u.site where u.capture_id is not null")
     params: list = []
     if site:

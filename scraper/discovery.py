@@ -133,6 +133,7 @@ def parse_feed(body: bytes) -> Iterator[str]:
 class WpPost:
     url: str
     modified: str | None  # UTC, as the API's modified_gmt
+    published: str | None = None  # UTC, as the API's date_gmt
 
 
 def parse_wp_posts(body: bytes) -> Iterator[WpPost]:
@@ -145,5 +146,6 @@ def parse_wp_posts(body: bytes) -> Iterator[WpPost]:
         return
     for post in posts:
         if isinstance(post, dict) and isinstance(post.get("link"), str):
-            modified = post.get("modified_gmt")
-            yield WpPost(url=post["link"], modified=f"{modified}Z" if isinstance(modified, str) else None)
+            modified, published = post.get("modified_gmt"), post.get("date_gmt")
+            yield WpPost(url=post["link"], modified=f"{modified}Z" if isinstance(modified, str) else None,
+                         published=f"{published}Z" if isinstance(published, str) else None)

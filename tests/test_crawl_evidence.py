@@ -52,6 +52,9 @@ def test_a_post_the_wordpress_api_lists_is_kept_without_article_markup(own_sites
     # the page shows no modified date: the API's modified_gmt is recorded, with its source
     assert (article["modified"], article["modified_source"]) == ("2026-01-07T09:30:00+00:00", "api")
     assert article["modified_why"] == "the page shows no modified date; the site's api says when it changed"
+    # nor a published date: the API's date_gmt is, with its source
+    [article] = db.query("select published, published_source from articles where url like ?", [f"%/blog/{SLUG}/"])
+    assert (article["published"], article["published_source"]) == ("2026-01-05T08:00:00+00:00", "api")
 
 
 def test_reprocess_weighs_the_evidence_the_crawl_had(own_sites):
@@ -79,6 +82,14 @@ def test_only_a_listing_of_posts_keeps_an_unmarked_page():
     assert kept.kind == "article" and kept.reason.startswith("listed as a post in the site's feed")
 
 
+def test_the_pages_own_published_date_wins_over_the_apis():
+    page = UNMARKED_POST.replace("</head>", '<meta property="article:published_time" content="2026-01-04">'
+                                            '<meta property="og:type" content="article"></head>')
+    article = extract(page, "https://clinic.test/blog/x/",
+                      evidence=CrawlEvidence("wp-api", None, None, "2026-01-05T08:00:00+00:00"))
+    assert (article.published.value, article.published.source) == ("2026-01-04", "meta")
+
+
 def test_the_pages_own_modified_date_wins_over_the_sites_word():
     page = UNMARKED_POST.replace("</head>", '<meta property="article:modified_time" content="2026-02-01">'
                                             '<meta property="og:type" content="article"></head>')
@@ -90,7 +101,7 @@ def test_the_pages_own_modified_date_wins_over_the_sites_word():
 def test_a_fleet_message_carries_the_evidence():
     capture = Capture(url="https://clinic.test/blog/x/", final_url="https://clinic.test/blog/x/", status=200,
                       headers={}, body=b"<html></html>", fetched_at="2026-12-02T10:00:00+00:00", site="Clinic",
-                      evidence=CrawlEvidence("wp-api", "2026-01-07T09:30:00+00:00", "api"))
+                      evidence=CrawlEvidence("wp-api", "2026-01-07T09:30:00+00:00", "api", "2026-01-05T08:00:00+00:00"))
     assert wire.decode(wire.encode(capture))[1] == capture
 
 

@@ -74,6 +74,9 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
     authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
     published = (steps.run("selectors.date", None, override_published, page, selectors)
                  or steps.run("published", None, find_published, page, elsewhere))
+    if (published is None or published.source == "url") and crawl.published:
+        published = DateValue(crawl.published, "api", "the page shows no date; the site's WordPress API "
+                                                      "says when the post was published")
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),

@@ -194,7 +194,7 @@ def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, ki
 
 def stored_evidence(db: sqlite_utils.Database, url: str) -> CrawlEvidence | None:
     """What earlier crawls learned of where the site lists `url` (see CrawlEvidence)."""
-    row = db.execute("select listed_in, site_modified, site_modified_source from urls where url = ?",
+    row = db.execute("select listed_in, site_modified, site_modified_source, site_published from urls where url = ?",
                      [url]).fetchone()
     return CrawlEvidence(*row) if row and any(row) else None
 
@@ -203,4 +203,5 @@ def record_evidence(db: sqlite_utils.Database, url: str, evidence: CrawlEvidence
     """Keep the evidence extraction weighed for `url`, so `reprocess` weighs the same."""
     if evidence is not None:
         db["urls"].update(url, {"listed_in": evidence.listed_in, "site_modified": evidence.modified,
-                                "site_modified_source": evidence.modified_source})
+                                "site_modified_source": evidence.modified_source,
+                                "site_published": evidence.published})

@@ -198,6 +198,12 @@ def m013_date_reasons(db: sqlite_utils.Database) -> None:
         db["articles"].add_column(column, str)
 
 
+@migrations()
+def m014_site_published(db: sqlite_utils.Database) -> None:
+    """When the WordPress API says a post was published (date_gmt), for pages that show no date."""
+    db["urls"].add_column("site_published", str)
+
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

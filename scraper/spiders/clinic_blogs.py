@@ -167,7 +167,8 @@ class ClinicBlogsSpider(scrapy.Spider):
         site = self._by_name[response.meta["site"]]
         for post in parse_wp_posts(response.body):
             self._api_posts[site.name] += 1
-            item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api")
+            item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api",
+                                     published=post.published)
             if item is not None:
                 yield item
         page = response.meta["wp_page"]
@@ -176,7 +177,8 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield self._wp_posts_request(response.meta["wp_api"], site, page + 1)
 
     def _wp_posts_request(self, api_root: str, site: Site, page: int) -> scrapy.Request:
-        url = f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}&_fields=link,modified_gmt"
+        url = (f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}"
+               "&_fields=link,date_gmt,modified_gmt")
         since = self.last_crawled.get(site.name)
         if since:  # with its offset: WordPress reads a time without one in the site's own zone
             after = datetime.fromisoformat(_iso(since)) - CLOCK_MARGIN
@@ -262,7 +264,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
-                     start: bool = False, listed_in: str | None = None,
+                     start: bool = False, listed_in: str | None = None, published: str | None = None,
                      ) -> scrapy.Request | FetchFailure | PostListing | None:
         """A request for a page, a FetchFailure saying why it is skipped, or None when it is
         not this site's page or already requested in this crawl. `listed_in` says where the
@@ -273,7 +275,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         if not (site.wants(url) or (start and site.allows(url))):
             return None
         key = url_key(url)
-        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod)
+        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod, published)
         if key in self._seen[site.name]:
             return PostListing(url, site.name, self._listed[site.name][key]) if newly_a_post else None
         if key not in self._passed[site.name]:
@@ -369,10 +371,12 @@ class ClinicBlogsSpider(scrapy.Spider):
                                  sum(reasons.values()), ", ".join(f"{n} {why}" for why, n in reasons.items()))
         return requests
 
-    def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None) -> bool:
+    def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None,
+                      published: str | None = None) -> bool:
         """Keep the strongest listing of a page; True when it is now, and was not before, a post's."""
         source = {"wp-api": "api", "post-sitemap": "sitemap", "sitemap": "sitemap"}.get(listed_in)
-        found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None)
+        found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None,
+                              _iso(published) if published else None)
         known = self._listed[site.name]
         before = known.get(key)
         known[key] = found.stronger(before)
