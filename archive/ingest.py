@@ -103,12 +103,16 @@ class Archive:
             return ["failed", f"failed_by/{item.reason}"]
 
     def relisted(self, item: PostListing, run_id: int | None) -> list[str]:
-        """A page read as no post before the site's listing of it came: read its stored
-        capture again with that evidence. Returns ['new'] when it now reads as a post."""
+        """A page read before the site's listing of it came (as no post, or without what the
+        WordPress API says of it): read its stored capture again with that evidence. Returns
+        ['new'] when it now reads as a post; an article read again is not counted twice."""
         known = self.db.execute("select kind, capture_id, status from urls where url = ?", [item.url]).fetchone()
-        if not known or known[0] in ("article", "pending", "error", "gone") or not known[1]:
+        if not known or known[0] in ("pending", "error", "gone") or not known[1]:
             return []  # not read yet (its capture will carry the evidence), or nothing to change
-        evidence = item.evidence.stronger(stored_evidence(self.db, item.url))
+        stored = stored_evidence(self.db, item.url)
+        evidence = item.evidence.stronger(stored)
+        if known[0] == "article" and evidence == stored:
+            return []
         capture = self.captures.load(known[1])
         result = extract(capture.body, item.url, self.selectors.get(item.site), evidence,
                          self.profiles.get(item.site))
@@ -118,7 +122,7 @@ class Archive:
                 return []
             identifier, outcome = save_article(self.db, result, item.site, known[1], capture.sha256, run_id)
             record_url(self.db, item.url, item.site, known[2], result, None, known[1], identifier, run_id)
-        return [outcome]
+        return [] if known[0] == "article" else [outcome]
 
     def not_modified(self, item: NotModified) -> None:
         """A 304: the page is as stored; only its check times move."""

@@ -19,13 +19,22 @@ class CrawlEvidence:
     API's posts), 'post-sitemap' (a sitemap of posts, e.g. Yoast's post-sitemap.xml), 'feed',
     or 'sitemap' (any other sitemap, which lists pages too). `modified` is when the site said
     the page changed (API modified_gmt, sitemap lastmod), with `modified_source` 'api' or 'sitemap'.
-    `published` is when the WordPress API says the post was published (date_gmt), UTC.
+    `published` (date_gmt, UTC), `authors`, `categories` and `tags` are what the WordPress API
+    says of the post; None where it said nothing, () where it said "none".
     """
 
     listed_in: str | None = None
     modified: str | None = None
     modified_source: str | None = None
     published: str | None = None
+    authors: tuple[str, ...] | None = None
+    categories: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+
+    @classmethod
+    def from_dict(cls, fields: dict) -> "CrawlEvidence":
+        """From asdict() after a JSON round trip, which turns tuples into lists."""
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
     @property
     def listed_as_post(self) -> bool:
@@ -38,8 +47,9 @@ class CrawlEvidence:
         rank = {name: i for i, name in enumerate(POST_LISTINGS + ("sitemap", None))}
         first, second = sorted((self, other), key=lambda e: rank.get(e.listed_in, len(rank)))
         modified = first if first.modified else second
+        api = first if first.published or first.authors is not None else second
         return CrawlEvidence(first.listed_in, modified.modified, modified.modified_source,
-                             first.published or second.published)
+                             api.published, api.authors, api.categories, api.tags)
 
 
 @dataclass(frozen=True)
@@ -210,6 +220,9 @@ class Article:
     reason: str = ""
     extraction_errors: list[str] = field(default_factory=list)  # "field: error" for fields left empty by a bug
     template: str | None = None  # the page's template (archive.extract.profile), for learning site profiles
+    # where the site's WordPress API stood on authors, categories, tags: 'api' (taken from
+    # it) or 'page, confirmed by api' (archive.extract.api)
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def word_count(self) -> int:

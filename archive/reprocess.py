@@ -23,7 +23,9 @@ from archive.extract import extract
 from archive.records import Article, CrawlEvidence
 from archive.extract.profile import SiteProfile
 from archive.profiles import learn_site_profiles
-from archive.store import CaptureStore, captures_path, load_profiles, open_archive, save_article
+from archive.store import (
+    EVIDENCE_COLUMNS, CaptureStore, captures_path, evidence_from_row, load_profiles, open_archive, save_article,
+)
 
 CHUNK = 16
 WRITE_BATCH = 64
@@ -95,7 +97,7 @@ def job_count(db_path: str | Path, site: str | None = None) -> int:
 
 def _jobs(db, site: str | None) -> Iterator[Job]:
     query = ("select u.url, u.site, u.status, u.capture_id, s.extract_selectors, "
-             "u.listed_in, u.site_modified, u.site_modified_source, u.site_published from urls u "
+             f"{', '.join('u.' + c for c in EVIDENCE_COLUMNS)} from urls u "
              "join sites s on s.name = u.site where u.capture_id is not null")
     params: list = []
     if site:
@@ -103,7 +105,7 @@ def _jobs(db, site: str | None) -> Iterator[Job]:
         params.append(site)
     for url, site_name, status, capture_id, selectors, *evidence in db.execute(query + " order by u.url", params):
         yield Job(url, site_name, status or 200, capture_id, selectors or "{}",
-                  CrawlEvidence(*evidence) if any(evidence) else None)
+                  evidence_from_row(evidence))
 
 
 def _write(db, job: Job, result, sha256: str | None) -> str:

@@ -45,7 +45,7 @@ def decode(payload: bytes) -> tuple[dict, object | None]:
             fields["body"] = zlib.decompress(base64.b64decode(fields["body"]))
             fields["discovered"] = tuple(fields["discovered"])
         if fields.get("evidence"):
-            fields["evidence"] = CrawlEvidence(**fields["evidence"])
+            fields["evidence"] = CrawlEvidence.from_dict(fields["evidence"])
         return message, cls(**fields)
     except (ValueError, KeyError, TypeError, zlib.error, AttributeError) as err:
         raise BadMessage(f"unreadable queue message ({type(err).__name__}: {err})") from None

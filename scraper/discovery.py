@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -134,10 +135,14 @@ class WpPost:
     url: str
     modified: str | None  # UTC, as the API's modified_gmt
     published: str | None = None  # UTC, as the API's date_gmt
+    authors: tuple[str, ...] | None = None  # the post's author's display name, embedded
+    categories: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
 
 
 def parse_wp_posts(body: bytes) -> Iterator[WpPost]:
-    """Posts of a WordPress REST API listing (/wp-json/wp/v2/posts); anything else yields nothing."""
+    """Posts of a WordPress REST API listing (/wp-json/wp/v2/posts), with the author and terms
+    WordPress embeds (`_embed=author,wp:term`); anything else yields nothing."""
     try:
         posts = json.loads(body)
     except ValueError:
@@ -147,5 +152,31 @@ def parse_wp_posts(body: bytes) -> Iterator[WpPost]:
     for post in posts:
         if isinstance(post, dict) and isinstance(post.get("link"), str):
             modified, published = post.get("modified_gmt"), post.get("date_gmt")
+            embedded = post.get("_embedded") if isinstance(post.get("_embedded"), dict) else {}
             yield WpPost(url=post["link"], modified=f"{modified}Z" if isinstance(modified, str) else None,
-                         published=f"{published}Z" if isinstance(published, str) else None)
+                         published=f"{published}Z" if isinstance(published, str) else None,
+                         authors=_names(embedded.get("author")), categories=_terms(post, "category"),
+                         tags=_terms(post, "post_tag"))
+
+
+def _names(objects) -> tuple[str, ...] | None:
+    """Names of embedded objects; None when WordPress embedded none (or only errors: a
+    security plugin may hide users)."""
+    if not isinstance(objects, list):
+        return None
+    names = tuple(html.unescape(o["name"]).strip() for o in objects  # the API escapes & as &amp;
+                  if isinstance(o, dict) and isinstance(o.get("name"), str) and o["name"].strip())
+    return names or None
+
+
+def _terms(post: dict, taxonomy: str) -> tuple[str, ...] | None:
+    """The post's terms of one taxonomy: embedded wp:term lists come in the order of its
+    _links' wp:term entries, which name the taxonomy (an empty list: no terms)."""
+    links = (post.get("_links") or {}).get("wp:term") if isinstance(post.get("_links"), dict) else None
+    groups = (post.get("_embedded") or {}).get("wp:term") if isinstance(post.get("_embedded"), dict) else None
+    if not isinstance(links, list) or not isinstance(groups, list):
+        return None
+    for link, group in zip(links, groups):
+        if isinstance(link, dict) and link.get("taxonomy") == taxonomy and isinstance(group, list):
+            return _names(group) or ()
+    return None

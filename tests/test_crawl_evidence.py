@@ -10,7 +10,7 @@ from archive.ingest import Archive
 from archive.records import Capture, CrawlEvidence, PostListing
 from archive.reprocess import reprocess
 from archive.store import save_site
-from scraper.discovery import lists_posts
+from scraper.discovery import lists_posts, parse_wp_posts
 
 SITE = "frontrange-spine"
 SLUG = "winter-stretches"
@@ -119,3 +119,39 @@ def test_a_page_read_before_the_listing_that_names_it_is_read_again(tmp_path):
                              "join articles a on a.id = u.article_id where u.url = ?", [url])
     assert row == {"kind": "article", "listed_in": "wp-api", "modified_source": "api"}
     archive.close()
+
+
+# One post of /wp-json/wp/v2/posts?_fields=link,date_gmt,modified_gmt,_links,_embedded&_embed=author,wp:term,
+# trimmed, as WordPress 6.1 answers: terms come in the order of _links' wp:term, escaped.
+API_POST = {
+    "date_gmt": "2025-10-28T02:30:00", "modified_gmt": "2025-10-28T02:30:00",
+    "link": "https://clinic.test/2025/10/prp-for-tennis-elbow/",
+    "_links": {"wp:term": [{"taxonomy": "category", "embeddable": True}, {"taxonomy": "post_tag", "embeddable": True}]},
+    "_embedded": {"author": [{"id": 2, "name": "James Leiber, DO", "slug": "jleiber"}],
+                  "wp:term": [[{"id": 2, "name": "Regenerative &amp; Sports Medicine", "taxonomy": "category"}], []]},
+}
+
+
+def test_the_apis_author_and_terms_are_read_from_what_wordpress_embeds():
+    [post] = parse_wp_posts(json.dumps([API_POST]).encode())
+    assert (post.published, post.authors) == ("2025-10-28T02:30:00Z", ("James Leiber, DO",))
+    assert (post.categories, post.tags) == (("Regenerative & Sports Medicine",), ())
+    [bare] = parse_wp_posts(json.dumps([{"link": API_POST["link"]}]).encode())
+    assert (bare.authors, bare.categories, bare.tags) == (None, None, None)  # said nothing: not "none"
+
+
+def test_the_api_names_the_author_a_page_does_not_and_its_terms_win_over_a_widgets():
+    page = UNMARKED_POST.replace("</main>", '</main><aside><h2>Categories</h2><a href="/category/knee/">Knee</a>'
+                                            '<a href="/category/back/">Back</a></aside>')
+    evidence = CrawlEvidence("wp-api", None, None, "2026-01-05T08:00:00+00:00", ("Megan Chen, PT, DPT",),
+                             ("Mobility",), ())
+    article = extract(page, "https://clinic.test/blog/x/", evidence=evidence)
+    assert [(p.name, p.credentials) for p in article.authors] == [("Megan Chen", ["PT", "DPT"])]
+    assert (article.categories, article.tags) == (["Mobility"], [])
+    assert article.sources == {"authors": "api", "categories": "api"}
+    assert (article.published.value, article.published.source) == ("2026-01-05T08:00:00+00:00", "api")
+
+
+def test_an_admin_account_is_nobodys_byline():
+    evidence = CrawlEvidence("wp-api", authors=("admin",))
+    assert extract(UNMARKED_POST, "https://clinic.test/blog/x/", evidence=evidence).authors == []

@@ -48,6 +48,9 @@ def test_records_carry_the_authors_dates_and_terms_wordpress_holds(wordpress_cra
         assert utc == datetime.fromisoformat(post["date_gmt"]).replace(tzinfo=timezone.utc), post["url"]
         assert sorted(json.loads(row["categories"])) == sorted(post["categories"]), post["url"]  # no widget
         assert sorted(json.loads(row["tags"])) == sorted(post["tags"]), post["url"]  # no categories
+        # the API says the same, and the record says so
+        sources = json.loads(row["field_sources"])
+        assert sources["authors"] == sources["categories"] == "page, confirmed by api", sources
 
 
 def test_requests_go_to_posts_not_comment_feeds_archives_or_reply_links(wordpress_crawled):

@@ -23,6 +23,7 @@ from archive.extract.hooks import apply_hooks
 from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references
+from archive.extract.api import api_published, weigh_api
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, decode_html, parse_page
 from archive.extract.profile import SiteProfile, template_of
@@ -74,9 +75,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
     authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
     published = (steps.run("selectors.date", None, override_published, page, selectors)
                  or steps.run("published", None, find_published, page, elsewhere))
-    if (published is None or published.source == "url") and crawl.published:
-        published = DateValue(crawl.published, "api", "the page shows no date; the site's WordPress API "
-                                                      "says when the post was published")
+    published = api_published(published, crawl)
     fields = dict(
         url=url or find_canonical(page) or "",
         canonical_url=steps.run("canonical_url", None, find_canonical, page),
@@ -92,6 +91,8 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
         ctas=steps.run("ctas", [], find_ctas, page),
         disclaimer=steps.run("disclaimer", None, find_disclaimer, page),
     )
+    authors, fields["categories"], fields["tags"], sources = weigh_api(crawl, authors, fields["categories"],
+                                                                       fields["tags"])
     teasers = steps.run("teasers", (0, 0, False), count_teasers, page, container)
     # Only an unmarked page without a date or byline is judged by its prose (see classify).
     shop_buttons = 0 if published or authors or marked_as_article(page) else \
@@ -135,6 +136,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
         reason=reason,
         extraction_errors=steps.errors,
         template=template,
+        sources=sources,
         **fields,
     )
     if selectors.get("hooks"):

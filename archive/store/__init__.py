@@ -2,7 +2,7 @@
 
 from archive.store.captures import CaptureStore, captures_path
 from archive.store.crawlstate import (
-    Recheck, UrlState, add_pending, crawl_state, record_check, record_discovery_document, record_fetch_error,
+    EVIDENCE_COLUMNS, Recheck, UrlState, add_pending, evidence_from_row, crawl_state, record_check, record_discovery_document, record_fetch_error,
     record_evidence, record_gone, record_skip, stored_evidence,
 )
 from archive.store.lock import ArchiveLock, ArchiveLocked
@@ -15,7 +15,7 @@ from archive.store.write import (
 )
 
 __all__ = [
-    "ArchiveLock", "ArchiveLocked", "CaptureStore", "Recheck", "UrlState", "add_pending", "article_id",
+    "EVIDENCE_COLUMNS", "evidence_from_row", "ArchiveLock", "ArchiveLocked", "CaptureStore", "Recheck", "UrlState", "add_pending", "article_id",
     "articles_per_site", "captures_path", "crawl_state", "finish_run", "latest_run", "learned_sample", "load_profiles",
     "profile_sample", "save_profile",
     "mark_interrupted_runs", "open_archive", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error", "record_gone",

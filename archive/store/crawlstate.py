@@ -7,6 +7,8 @@ from exactly what was stored.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -192,16 +194,29 @@ def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, ki
     db["urls"].upsert(update, pk="url")
 
 
+# urls columns holding a CrawlEvidence, in its fields' order; the lists are JSON
+EVIDENCE_COLUMNS = ("listed_in", "site_modified", "site_modified_source", "site_published", "site_authors",
+                    "site_categories", "site_tags")
+_LISTS = ("authors", "categories", "tags")
+
+
 def stored_evidence(db: sqlite_utils.Database, url: str) -> CrawlEvidence | None:
     """What earlier crawls learned of where the site lists `url` (see CrawlEvidence)."""
-    row = db.execute("select listed_in, site_modified, site_modified_source, site_published from urls where url = ?",
-                     [url]).fetchone()
-    return CrawlEvidence(*row) if row and any(row) else None
+    row = db.execute(f"select {', '.join(EVIDENCE_COLUMNS)} from urls where url = ?", [url]).fetchone()
+    return evidence_from_row(row) if row else None
+
+
+def evidence_from_row(row) -> CrawlEvidence | None:
+    """A CrawlEvidence from the EVIDENCE_COLUMNS of a urls row; None when all are empty."""
+    if not any(row):
+        return None
+    fields = dict(zip(dataclasses.fields(CrawlEvidence), row))
+    return CrawlEvidence.from_dict({f.name: json.loads(v) if f.name in _LISTS and v is not None else v
+                                    for f, v in fields.items()})
 
 
 def record_evidence(db: sqlite_utils.Database, url: str, evidence: CrawlEvidence | None) -> None:
     """Keep the evidence extraction weighed for `url`, so `reprocess` weighs the same."""
     if evidence is not None:
-        db["urls"].update(url, {"listed_in": evidence.listed_in, "site_modified": evidence.modified,
-                                "site_modified_source": evidence.modified_source,
-                                "site_published": evidence.published})
+        values = [json.dumps(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(evidence)]
+        db["urls"].update(url, dict(zip(EVIDENCE_COLUMNS, values)))

@@ -199,9 +199,13 @@ def m013_date_reasons(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m014_site_published(db: sqlite_utils.Database) -> None:
-    """When the WordPress API says a post was published (date_gmt), for pages that show no date."""
-    db["urls"].add_column("site_published", str)
+def m014_wordpress_api_evidence(db: sqlite_utils.Database) -> None:
+    """What the WordPress API says of a post: when it was published (date_gmt), its author's
+    name and its categories and tags (JSON lists), for extraction and `reprocess` to weigh;
+    and, per article, where the API stood on its authors and terms (field_sources)."""
+    for column in ("site_published", "site_authors", "site_categories", "site_tags"):
+        db["urls"].add_column(column, str)
+    db["articles"].add_column("field_sources", str)
 
 
 def open_archive(path: str | Path) -> sqlite_utils.Database:

@@ -47,17 +47,28 @@ def latest_version(db: sqlite_utils.Database, article_id: str) -> dict | None:
 
 def add_version(db: sqlite_utils.Database, article_id: str, fields: dict, *, seen_at: str, source: str,
                 capture_id: int | None, run_id: int | None, extractor_version: str) -> int | None:
-    """Store a new version when the compared parts differ from the latest; returns its number."""
+    """Store a new version when the compared parts differ from the latest; returns its number.
+
+    The same capture read again in the same run, with more of what the site said of it (see
+    Archive.relisted), is one reading: it replaces that run's version instead of adding one."""
     digest = version_hash(fields)
     latest = latest_version(db, article_id)
     if latest and latest["version_hash"] == digest:
         return None
-    number = (latest["version"] + 1) if latest else 1
-    db["article_versions"].insert({
+    reread = bool(latest and capture_id is not None and run_id is not None
+                  and (latest["capture_id"], latest["run_id"]) == (capture_id, run_id))
+    number = latest["version"] if reread else (latest["version"] + 1) if latest else 1
+    before = _version(db, article_id, number - 1) if reread else latest
+    db["article_versions"].upsert({
         "article_id": article_id, "version": number, "seen_at": seen_at, "source": source,
-        "changed": json.dumps(changed_parts(latest, fields)), **fields, "version_hash": digest,
+        "changed": json.dumps(changed_parts(before, fields)), **fields, "version_hash": digest,
         "word_count": len((fields["body_text"] or "").split()),
         "reference_count": len(json.loads(fields["references"] or "[]")),
         "capture_id": capture_id, "run_id": run_id, "extractor_version": extractor_version,
     }, pk=("article_id", "version"))
     return number
+
+
+def _version(db: sqlite_utils.Database, article_id: str, number: int) -> dict | None:
+    rows = list(db.query("select * from article_versions where article_id = ? and version = ?", [article_id, number]))
+    return rows[0] if rows else None

@@ -123,6 +123,7 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
         "reviewed_source": article.reviewed.source if article.reviewed else None,
         "image": article.image, "disclaimer": article.disclaimer, "ctas": json.dumps(article.ctas),
         "extraction_errors": json.dumps(article.extraction_errors),
+        "field_sources": json.dumps(article.sources) if article.sources else None,
         "word_count": article.word_count, "content_hash": article.content_hash,
         "extractor_version": article.extractor_version, "capture_id": capture_id,
         "capture_sha256": capture_sha256, "first_seen": previous[0] if previous else now,
@@ -133,10 +134,11 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
     fields = version_fields(record, [reference.text for reference in article.references])
     latest = latest_version(db, identifier)
     if previous and latest and latest["version_hash"] == version_hash(fields):
-        if source == "site":
-            db["articles"].update(identifier, {"last_seen": now, "run_id": run_id})
-        else:  # a re-extraction is not a sighting: only the extractor that read it changes
-            db["articles"].update(identifier, {"extractor_version": article.extractor_version})
+        # No new version, but what versions don't compare (terms, field sources, the extractor
+        # that read it) follows the latest reading. The same content keeps the capture that
+        # first held it; a re-extraction keeps last_seen and run_id.
+        db["articles"].update(identifier, {k: v for k, v in record.items()
+                                           if k not in ("capture_id", "capture_sha256")})
         return identifier, "unchanged"
     db["articles"].upsert(record, pk="id")
     _save_people(db, identifier, article.authors + article.reviewers)

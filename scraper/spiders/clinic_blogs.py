@@ -7,6 +7,7 @@ validators. Discovery documents (sitemaps, feeds, API listings) are fetched ever
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
@@ -27,7 +28,7 @@ from archive.records import (
 from archive.store import UrlState, utc_now
 from scraper.discovery import (
     FEED_TYPES, WP_DUPLICATE_VIEWS, is_comment_feed, is_feed, is_sitemap, is_wp_archive, lists_archives,
-    lists_posts, parse_feed, parse_sitemap, parse_wp_posts,
+    lists_posts, parse_feed, parse_sitemap, parse_wp_posts, WpPost,
 )
 from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
@@ -168,7 +169,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         for post in parse_wp_posts(response.body):
             self._api_posts[site.name] += 1
             item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api",
-                                     published=post.published)
+                                     api=post)
             if item is not None:
                 yield item
         page = response.meta["wp_page"]
@@ -178,7 +179,7 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def _wp_posts_request(self, api_root: str, site: Site, page: int) -> scrapy.Request:
         url = (f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}"
-               "&_fields=link,date_gmt,modified_gmt")
+               "&_fields=link,date_gmt,modified_gmt,_links,_embedded&_embed=author,wp:term")
         since = self.last_crawled.get(site.name)
         if since:  # with its offset: WordPress reads a time without one in the site's own zone
             after = datetime.fromisoformat(_iso(since)) - CLOCK_MARGIN
@@ -264,18 +265,18 @@ class ClinicBlogsSpider(scrapy.Spider):
         return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
-                     start: bool = False, listed_in: str | None = None, published: str | None = None,
+                     start: bool = False, listed_in: str | None = None, api: WpPost | None = None,
                      ) -> scrapy.Request | FetchFailure | PostListing | None:
         """A request for a page, a FetchFailure saying why it is skipped, or None when it is
         not this site's page or already requested in this crawl. `listed_in` says where the
         site listed it ('wp-api', 'post-sitemap', 'feed', 'sitemap'): a page already requested
-        that is first listed as a post now gives a PostListing, since it may have been read
-        without that evidence."""
+        that is first listed as a post now, or whose post the WordPress API now describes,
+        gives a PostListing, since it may have been read without that evidence."""
         url = normalize_url(url)
         if not (site.wants(url) or (start and site.allows(url))):
             return None
         key = url_key(url)
-        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod, published)
+        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod, api)
         if key in self._seen[site.name]:
             return PostListing(url, site.name, self._listed[site.name][key]) if newly_a_post else None
         if key not in self._passed[site.name]:
@@ -372,15 +373,18 @@ class ClinicBlogsSpider(scrapy.Spider):
         return requests
 
     def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None,
-                      published: str | None = None) -> bool:
+                      api: WpPost | None = None) -> bool:
         """Keep the strongest listing of a page; True when it is now, and was not before, a post's."""
         source = {"wp-api": "api", "post-sitemap": "sitemap", "sitemap": "sitemap"}.get(listed_in)
-        found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None,
-                              _iso(published) if published else None)
+        found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None)
+        if api is not None:
+            found = dataclasses.replace(found, published=_iso(api.published) if api.published else None,
+                                        authors=api.authors, categories=api.categories, tags=api.tags)
         known = self._listed[site.name]
         before = known.get(key)
-        known[key] = found.stronger(before)
-        return known[key].listed_as_post and not (before and before.listed_as_post)
+        known[key] = now = found.stronger(before)
+        newly_a_post = now.listed_as_post and not (before and before.listed_as_post)
+        return newly_a_post or (before is not None and _api_part(now) != _api_part(before))
 
     def _not_html(self, response, site: Site):
         body = response.body
@@ -433,6 +437,10 @@ class ClinicBlogsSpider(scrapy.Spider):
         # download_slot: the scheduler spreads requests over hosts (host and port) by it
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"site": site.name, "download_slot": slot_key(url)})
+
+
+def _api_part(evidence: CrawlEvidence) -> tuple:
+    return evidence.published, evidence.authors, evidence.categories, evidence.tags
 
 
 def _headers(response) -> dict[str, str]:
