@@ -41,6 +41,11 @@ _PRICE_TEXT = "//text()[contains(., '$') or contains(., '£') or contains(., '�
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
 _SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
+# What each _SHOP_BUTTON match lower-cases to: substring tests on the page's text are ten times
+# faster than the regex, which tries each of its characters. re.I also matches "İ", "ı" and "ſ"
+# to i and s, where lower() doesn't: a text that holds one gets the regex.
+_SHOP_BUTTON_WORDS = ("add to cart", "add to bag", "add to basket", "add to wishlist",
+                      "quick view", "quick shop", "quick add", "sold out", "in stock")
 
 
 @dataclass
@@ -223,7 +228,11 @@ def _is_card(element) -> bool:
 
 
 def count_shop_buttons(page: Page) -> int:
-    return len(_SHOP_BUTTON.findall(page.text))
+    text = page.text
+    lowered = text.lower()
+    if not any(word in lowered for word in _SHOP_BUTTON_WORDS) and not any(c in text for c in "İıſ"):
+        return 0
+    return len(_SHOP_BUTTON.findall(text))
 
 
 def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
