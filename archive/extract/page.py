@@ -61,6 +61,14 @@ class Page:
     # lxml otherwise builds them anew on every pass.
     elements: list = field(default_factory=list, repr=False)
     consumed: bool = False  # set once trafilatura has read (and pruned) the tree itself
+    source: str = field(default="", repr=False)  # the HTML text the tree was parsed from
+
+    def whole_tree(self) -> lxml.html.HtmlElement:
+        """The tree as parsed: page.tree, or once that is consumed, a parse of the same text
+        (cheaper than parse_page: decoding, JSON-LD and <meta> are done)."""
+        if not self.consumed:
+            return self.tree
+        return lxml.html.document_fromstring(self.source, parser=_PARSER)
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -171,7 +179,8 @@ def parse_page(html: bytes | str, url: str | None = None) -> Page:
         tree = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as err:
         raise UnparseablePage(f"HTML could not be parsed: {err}") from err
-    return Page(url=url, tree=tree, jsonld=_jsonld_nodes(tree), meta=_meta_values(tree), elements=list(tree.iter()))
+    return Page(url=url, tree=tree, jsonld=_jsonld_nodes(tree), meta=_meta_values(tree), elements=list(tree.iter()),
+                source=html)
 
 
 def _jsonld_nodes(tree) -> list[dict[str, Any]]:
