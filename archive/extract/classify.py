@@ -40,12 +40,9 @@ _PRICE_TEXT = "//text()[contains(., '$') or contains(., '£') or contains(., '�
 # WordPress marks its static pages (services, about, contact) apart from posts.
 _WORDPRESS_PAGE = re.compile(r"(?:^|\s)(?:type-page|page-id-\d+)(?:\s|$)")
 _LISTING_NAMES = {"wp-api": "WordPress API", "post-sitemap": "post sitemap", "feed": "feed"}
-_SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock", re.I)
-# What each _SHOP_BUTTON match lower-cases to: substring tests on the page's text are ten times
-# faster than the regex, which tries each of its characters. re.I also matches "İ", "ı" and "ſ"
-# to i and s, where lower() doesn't: a text that holds one gets the regex.
-_SHOP_BUTTON_WORDS = ("add to cart", "add to bag", "add to basket", "add to wishlist",
-                      "quick view", "quick shop", "quick add", "sold out", "in stock")
+# Lower-case, matched on lower-cased text: what re.I would find, in a sixth of the time.
+_SHOP_BUTTON = re.compile(r"add to (?:cart|bag|basket|wishlist)|quick (?:view|shop|add)|sold out|in stock")
+_SHOP_BUTTON_ANY_CASE = re.compile(_SHOP_BUTTON.pattern, re.I)
 
 
 @dataclass
@@ -229,10 +226,9 @@ def _is_card(element) -> bool:
 
 def count_shop_buttons(page: Page) -> int:
     text = page.text
-    lowered = text.lower()
-    if not any(word in lowered for word in _SHOP_BUTTON_WORDS) and not any(c in text for c in "İıſ"):
-        return 0
-    return len(_SHOP_BUTTON.findall(text))
+    if "İ" in text or "ı" in text or "ſ" in text:  # re.I reads these as i and s, lower() doesn't
+        return len(_SHOP_BUTTON_ANY_CASE.findall(text))
+    return len(_SHOP_BUTTON.findall(text.lower()))
 
 
 def count_teasers(page: Page, body_container) -> tuple[int, int, bool]:
