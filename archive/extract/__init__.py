@@ -116,11 +116,9 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
             kind, reason = "other", "no title found" if body else "no main content found"
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None, template=template)
-    # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's
-    # guess; where the body was judged on the whole page, a fresh parse of it.
+    # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's guess.
     if published is None or month_only(published, url):
-        published = day_in_month(published, steps.run("published.guess", None, guess_published,
-                                                      parse_page(html, url) if page.consumed else page))
+        published = day_in_month(published, steps.run("published.guess", None, guess_published, page))
     article = Article(
         title=title,
         body_text=body.text,

@@ -184,11 +184,12 @@ def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
 
 def guess_published(page: Page) -> DateValue | None:
     """htmldate's reading of the page (<time> and <abbr> elements, date classes, dates in the
-    text), for posts our rules can't date; source "htmldate". It reads a copy, so page.tree
-    stays whole. A guess: service pages carry such dates too, so it is no evidence that a page
-    is a post. Its extensive search (free text, copyright lines) costs ~60 ms a page."""
+    text), for posts our rules can't date; source "htmldate". It reads a copy of the whole
+    tree (page.whole_tree()), so page.tree stays as it is. A guess: service pages carry such
+    dates too, so it is no evidence that a page is a post. Its extensive search (free text,
+    copyright lines) costs ~20 ms a page."""
     try:
-        found = htmldate.find_date(page.tree, url=page.url, original_date=True, extensive_search=True,
+        found = htmldate.find_date(page.whole_tree(), url=page.url, original_date=True, extensive_search=True,
                                    outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
