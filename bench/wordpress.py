@@ -5,7 +5,8 @@ private stack of tests/wordpress.py (MariaDB, php-fpm, nginx on 127.0.0.1, 42 cl
 whose authors, UTC dates, categories and tags are known), crawls it into a fresh archive with
 `clinic-archive crawl` (politeness delay off), and compares the archive with WordPress's own
 data. Then it edits 3 posts, trashes 1, publishes 1 and runs a plain revisit crawl (no
---recheck-all, as cron would). Requests are counted from nginx's access log.
+--recheck-all, as cron would), and one more with nothing changed. Requests are counted from
+nginx's access log.
 
     PYTHONPATH=. .venv/bin/python bench/wordpress.py [--theme twentytwentyone]
 """
@@ -117,8 +118,11 @@ def revisit_figures(wp: WordPress, tmp: Path, before: list[dict]) -> dict:
     requests, seconds = crawl(wp, tmp)
     old, now = by_post_url(before), by_post_url(articles(tmp))
     new_versions = sum(1 for p in edited if p["url"] in now and now[p["url"]]["versions"] > old[p["url"]]["versions"])
+    untouched = [url for url in old if url not in {p["url"] for p in edited} | {trashed["url"]}]
+    quiet, _ = crawl(wp, tmp)  # and once more, with nothing changed
     return {
         "edited: new version": f"{new_versions}/3",
+        "unchanged posts: new version": str(sum(1 for url in untouched if now[url]["versions"] > old[url]["versions"])),
         "new post archived": f"{int(added['url'] in now)}/1",
         "trashed post answers HTTP": str(trashed_status),
         "trashed marked gone": f"{int(bool(now.get(trashed['url'], {}).get('gone_since')))}/1",
@@ -126,6 +130,7 @@ def revisit_figures(wp: WordPress, tmp: Path, before: list[dict]) -> dict:
         "revisit feeds": str(sum(1 for e in requests if is_feed(e["path"]))),
         "revisit 304s": str(sum(1 for e in requests if e["status"] == 304)),
         "revisit seconds": f"{seconds:.1f}",
+        "revisit, nothing changed: requests": str(len(quiet)),
     }
 
 
