@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install system-deps bench clean
+.PHONY: demo test lint install system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ system-deps:
 
 test: install system-deps
 	$(BIN)/python -m pytest
+
+# pyflakes, pycodestyle, isort, bugbear and pyupgrade, as configured in pyproject.toml
+lint: install
+	$(BIN)/ruff check .
 
 bench: install
 	$(BIN)/python bench/quality.py

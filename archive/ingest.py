@@ -7,15 +7,33 @@ import logging
 from pathlib import Path
 
 from archive.extract import extract
+from archive.profiles import learn_site_profiles
 from archive.records import (
-    Article, Capture, CrawlItem, DiscoveryDocument, NotModified, PostListing, WordPressApi,
+    Article,
+    Capture,
+    CrawlItem,
+    DiscoveryDocument,
+    NotModified,
+    PostListing,
+    WordPressApi,
 )
 from archive.store import (
-    CaptureStore, Recheck, add_pending, captures_path, open_archive, record_check, record_discovery_document,
-    load_profiles, record_evidence, record_fetch_error, record_gone, record_skip, record_url, save_article,
+    CaptureStore,
+    Recheck,
+    add_pending,
+    captures_path,
+    load_profiles,
+    open_archive,
+    record_check,
+    record_discovery_document,
+    record_evidence,
+    record_fetch_error,
+    record_gone,
+    record_skip,
+    record_url,
+    save_article,
     stored_evidence,
 )
-from archive.profiles import learn_site_profiles
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +54,7 @@ class Archive:
         self.profiles = load_profiles(db)  # per site: what its pages taught (archive.extract.profile)
 
     @classmethod
-    def open(cls, path: str | Path, recheck: Recheck | None = None) -> "Archive":
+    def open(cls, path: str | Path, recheck: Recheck | None = None) -> Archive:
         return cls(open_archive(path), CaptureStore(captures_path(path)), recheck)
 
     def ingest(self, capture: Capture) -> str:
@@ -51,7 +69,8 @@ class Archive:
         stored = stored_evidence(self.db, url) if known else None
         evidence = capture.evidence.stronger(stored) if capture.evidence else stored
         # The same bytes read the same, unless the site now lists as a post what was not read as one.
-        newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post and known[1] != "article")
+        newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post
+                            and known[1] != "article")
         if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone") \
                 and not newly_listed:
             with self.db.atomic():

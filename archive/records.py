@@ -6,7 +6,6 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
 # Where a site lists its posts: a page listed there is a post unless the page says otherwise.
 POST_LISTINGS = ("wp-api", "post-sitemap", "feed")
 
@@ -32,7 +31,7 @@ class CrawlEvidence:
     tags: tuple[str, ...] | None = None
 
     @classmethod
-    def from_dict(cls, fields: dict) -> "CrawlEvidence":
+    def from_dict(cls, fields: dict) -> CrawlEvidence:
         """From asdict() after a JSON round trip, which turns tuples into lists."""
         return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
@@ -40,7 +39,7 @@ class CrawlEvidence:
     def listed_as_post(self) -> bool:
         return self.listed_in in POST_LISTINGS
 
-    def stronger(self, other: "CrawlEvidence | None") -> "CrawlEvidence":
+    def stronger(self, other: CrawlEvidence | None) -> CrawlEvidence:
         """The two combined: the stronger listing, and a modified time where either has one."""
         if other is None:
             return self

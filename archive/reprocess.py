@@ -20,11 +20,17 @@ from pathlib import Path
 
 from archive.duplicates import rebuild_duplicate_groups
 from archive.extract import extract
-from archive.records import Article, CrawlEvidence
 from archive.extract.profile import SiteProfile
 from archive.profiles import learn_site_profiles
+from archive.records import Article, CrawlEvidence
 from archive.store import (
-    EVIDENCE_COLUMNS, CaptureStore, captures_path, evidence_from_row, load_profiles, open_archive, save_article,
+    EVIDENCE_COLUMNS,
+    CaptureStore,
+    captures_path,
+    evidence_from_row,
+    load_profiles,
+    open_archive,
+    save_article,
 )
 
 CHUNK = 16

@@ -57,7 +57,8 @@ class GeneratedSite:
             links = "".join(f'<li><a href="/blog/post-{i}/">Post {i}</a></li>'
                             for i in range(first, min(first + PER_PAGE, self.posts)))
             more = f'<a href="/blog/page/{number + 1}/">Older posts</a>' if first + PER_PAGE < self.posts else ""
-            return f"<html><head><title>Blog</title></head><body><h1>Blog</h1><ul>{links}</ul>{more}</body></html>".encode()
+            return (f"<html><head><title>Blog</title></head><body><h1>Blog</h1><ul>{links}</ul>{more}"
+                    "</body></html>").encode()
         post = re.fullmatch(r"/blog/post-(\d+)/", path)
         if post and int(post.group(1)) < self.posts:
             title = f"Post {post.group(1)}: {self.title}"
@@ -74,7 +75,8 @@ class GeneratedSite:
                 time.sleep(LATENCY)
                 body = site.page(self.path)
                 self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8")
+                kind = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+                self.send_header("Content-Type", kind)
                 body = body or b"not found"
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -219,7 +221,8 @@ def main() -> None:
                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "LOG_LEVEL=WARNING"]
         pages = args.posts + -(-args.posts // PER_PAGE)
         print(f"\n1. one site, {pages} pages ({args.posts} posts), politeness off; the ingester runs alongside")
-        print(f"{'mode':34} {'crawl s':>8} {'fetch pages/s':>14} {'stored s':>9} {'end-to-end pages/s':>19} {'articles':>9}")
+        print(f"{'mode':34} {'crawl s':>8} {'fetch pages/s':>14} {'stored s':>9} {'end-to-end pages/s':>19} "
+              f"{'articles':>9}")
         rows = [("local crawl (one process, baseline)", local_crawl(sites_file, work / "local.db", off))]
         for crawlers in (1, 2):
             rows.append((f"fleet: {crawlers} crawler(s) + ingester",

@@ -20,7 +20,11 @@ from pathlib import Path
 import trafilatura
 
 from archive.evaluation import (
-    bundled_samples, golden_field_rates, shingle_match, shingle_scores, snippet_scores,
+    bundled_samples,
+    golden_field_rates,
+    shingle_match,
+    shingle_scores,
+    snippet_scores,
     trafilatura_eval_samples,
 )
 from archive.extract import extract

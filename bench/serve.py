@@ -204,7 +204,7 @@ def make_sites(rng: random.Random) -> list[dict]:
 
 def make_people(rng: random.Random, sites: list[dict]) -> tuple[list[dict], dict[str, list[dict]], list[dict]]:
     """~600 authors (a few per site) and ~40 medical reviewers shared across sites."""
-    names = rng.sample([f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES], 640)
+    names = rng.sample([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], 640)
     people = [{"id": i, "name": name, "credentials": rng.choice(AUTHOR_CREDENTIALS if i > 40 else REVIEWER_CREDENTIALS)}
               for i, name in enumerate(names, 1)]
     authors = people[40:]

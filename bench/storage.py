@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -20,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: the repo, not bench/, first
@@ -63,7 +62,7 @@ def bench_writes(db_path: Path, count: int) -> float:
             body = f"<html><body><h1>{article.title}</h1><p>{article.body_text}</p></body></html>".encode()
             batch.append((article, Capture(url=article.url, final_url=article.url, status=200,
                                            headers={"Content-Type": "text/html"}, body=body,
-                                           fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                           fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
                                            site=f"clinic{n % 40}")))
         start = time.perf_counter()
         with archive.db.atomic():
@@ -125,7 +124,8 @@ def main() -> None:
         speeds = bench_reprocess(tmp, args.reprocess_pages)
         print(f"reprocess {args.reprocess_pages} sample-post captures: 1 worker {speeds[1]:.1f} pages/s, "
               f"2 workers {speeds[2]:.1f} pages/s, speed-up {speeds[2] / speeds[1]:.2f}x")
-        print(f"{'export':8} " + "  ".join(f"{label + ' (' + str(count) + ')':>28}" for label, (_, count) in sizes.items()))
+        print(f"{'export':8} " + "  ".join(f"{label + ' (' + str(count) + ')':>28}"
+                                           for label, (_, count) in sizes.items()))
         for fmt, suffix in (("jsonl", "jsonl"), ("csv", "csv"), ("parquet", "parquet"), ("warc", "warc.gz")):
             cells = []
             for label, (db_path, _) in sizes.items():

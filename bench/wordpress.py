@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # run from anywhere: the repo (and its tests/ helpers), not bench/, first
 
 from tests import wordpress_content as content  # noqa: E402
-from tests.wordpress import THEMES, WordPress, missing_parts, install_hint  # noqa: E402
+from tests.wordpress import THEMES, WordPress, install_hint, missing_parts  # noqa: E402
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=ERROR"]
 EDITED, TRASHED = [5, 17, 30], 22  # indexes into the 42 posts
@@ -67,7 +67,7 @@ def same_moment(published: str | None, date_gmt: str) -> bool:
     shows, in its own zone (content.TIMEZONE)."""
     if not published:
         return False
-    gmt = datetime.fromisoformat(date_gmt).replace(tzinfo=timezone.utc)
+    gmt = datetime.fromisoformat(date_gmt).replace(tzinfo=UTC)
     if "T" not in published:
         return published == gmt.astimezone(ZoneInfo(content.TIMEZONE)).date().isoformat()
     moment = datetime.fromisoformat(published)

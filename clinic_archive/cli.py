@@ -292,7 +292,8 @@ def reprocess(db_path, site, workers):
     difference that comes only from the extractor is recorded as a version with source
     're-extraction'.
     """
-    from archive.reprocess import job_count, reprocess as run
+    from archive.reprocess import job_count
+    from archive.reprocess import reprocess as run
 
     with click.progressbar(length=job_count(db_path, site), label="re-extracting", file=sys.stderr) as bar:
         counts = run(db_path, site=site, workers=workers, progress=bar.update)

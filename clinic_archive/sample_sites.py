@@ -20,7 +20,7 @@ import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -114,7 +114,7 @@ def is_not_modified(if_none_match: str | None, if_modified_since: str | None,
     except (TypeError, ValueError, IndexError):
         return False  # an unparseable date is ignored, as the RFC says
     if since.tzinfo is None:
-        since = since.replace(tzinfo=timezone.utc)
+        since = since.replace(tzinfo=UTC)
     return int(mtime) <= since.timestamp()  # HTTP dates have whole seconds
 
 
@@ -122,13 +122,13 @@ def wp_error(status: int, code: str, message: str, **data) -> tuple[int, dict, d
     return status, {"code": code, "message": message, "data": {"status": status, **data}}, {}
 
 
-def parse_wp_datetime(value: str, local: timezone = timezone.utc) -> datetime:
+def parse_wp_datetime(value: str, local: timezone = UTC) -> datetime:
     """A naive UTC datetime from an ISO 8601 value. A value without an offset is in `local`,
     the site's time zone, as WordPress reads its date queries."""
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local)
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def wordpress_posts(posts: list[dict], query: str) -> tuple[int, object, dict[str, str]]:
@@ -249,7 +249,7 @@ def _handler(site: SampleSite):
             if "location" in scripted:
                 headers["Location"] = site.localise(scripted["location"])
             phrase = self.responses.get(status, ("",))[0]
-            body = f"{status} {phrase} (scripted)\n".encode("utf-8")
+            body = f"{status} {phrase} (scripted)\n".encode()
             self.send_plain(status, body, CONTENT_TYPES[".txt"], include_body, headers)
 
         def send_plain(self, status: int, body: bytes, content_type: str, include_body: bool,

@@ -18,7 +18,14 @@ from archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
 from archive.records import CrawlItem
 from archive.store import (
-    ArchiveLock, Recheck, crawl_state, finish_run, mark_interrupted_runs, save_site, site_counts, start_run,
+    ArchiveLock,
+    Recheck,
+    crawl_state,
+    finish_run,
+    mark_interrupted_runs,
+    save_site,
+    site_counts,
+    start_run,
     update_run_stats,
 )
 

@@ -11,8 +11,8 @@ responses by pausing the host's slot before Scrapy's RetryMiddleware sends the r
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from time import monotonic
 from urllib.parse import urlsplit
 
@@ -41,8 +41,8 @@ def retry_after_seconds(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class PolitenessMiddleware:

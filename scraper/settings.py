@@ -26,6 +26,9 @@ ARCHIVE_RECHECK_ALL = False
 ARCHIVE_MAX_RETRY_AFTER = 600
 # Seconds between progress lines when the crawl's output is not a terminal.
 ARCHIVE_PROGRESS_INTERVAL = 30
+# Set by `clinic-archive crawl`, which takes the archive lock before Scrapy starts, so the
+# pipeline does not take it again.
+ARCHIVE_LOCK_HELD = False
 
 # --- distributed crawling (the `distributed` extra; see README "Distributed crawling") ---
 # A Redis URL turns this crawler into one of a fleet: the frontier, per-host politeness and
@@ -38,6 +41,10 @@ ARCHIVE_REDIS_PREFIX = "clinic-archive"
 ARCHIVE_FLEET_HEARTBEAT = 15.0
 # This worker's name in the fleet; default host-pid.
 ARCHIVE_FLEET_WORKER = None
+# Set by fleet mode from DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN, which it then
+# turns off for the process: the per-host delay and concurrency the whole fleet keeps.
+ARCHIVE_FLEET_DELAY = 1.0
+ARCHIVE_FLEET_HOST_CONCURRENCY = 2
 
 # --- politeness -------------------------------------------------------------------------
 USER_AGENT_TEMPLATE = "clinic-archive/0.1 (+{contact})"  # a site's contact_url fills it per site

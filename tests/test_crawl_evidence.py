@@ -4,8 +4,8 @@ import json
 
 import sqlite_utils
 
-from archive.extract import extract
 from archive import wire
+from archive.extract import extract
 from archive.ingest import Archive
 from archive.records import Capture, CrawlEvidence, PostListing
 from archive.reprocess import reprocess

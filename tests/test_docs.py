@@ -19,6 +19,13 @@ def test_every_cli_command_is_documented():
     assert missing == []
 
 
+def test_every_archive_setting_the_code_reads_is_declared_in_the_settings_module():
+    root = Path(__file__).resolve().parent.parent
+    read = {name for package in ("archive", "scraper", "clinic_archive") for path in (root / package).rglob("*.py")
+            for name in re.findall(r'"(ARCHIVE_[A-Z_]+)"', path.read_text())}
+    assert read and sorted(read - set(vars(settings))) == []
+
+
 def test_every_archive_setting_is_documented():
     names = [name for name in vars(settings) if name.startswith("ARCHIVE_")]
     assert names and [name for name in names if f"`{name}`" not in README] == []

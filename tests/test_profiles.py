@@ -5,9 +5,9 @@ import asyncio
 import sqlite_utils
 
 from archive.extract import SiteProfile, extract
-from archive.serve import make_datasette
 from archive.extract.profile import LearnedPage, body_blocks, learn_profile
 from archive.records import Article
+from archive.serve import make_datasette
 from tests.conftest import run_cli
 
 PITCH = "Our team at Front Range Spine sees patients six days a week in Denver and Boulder."

@@ -6,8 +6,14 @@ from pathlib import Path
 import pytest
 
 from archive.evaluation import (
-    WCXB_LISTING_TYPES, bundled_samples, golden_field_rates, shingle_match, shingle_scores, snippet_scores,
-    trafilatura_eval_samples, wcxb_samples,
+    WCXB_LISTING_TYPES,
+    bundled_samples,
+    golden_field_rates,
+    shingle_match,
+    shingle_scores,
+    snippet_scores,
+    trafilatura_eval_samples,
+    wcxb_samples,
 )
 from archive.extract import extract
 from tests.conftest import GOLDEN, ROOT

@@ -1,7 +1,7 @@
 """Incremental revisits: validators, 304s, changes, deletions, lastmod and the WordPress API."""
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -107,7 +107,7 @@ def test_an_edit_the_api_reports_is_found_by_the_next_normal_run(own_sites):
     api_file = own_sites.root / SITE / "wp-json" / "wp" / "v2" / "posts.json"
     posts = json.loads(api_file.read_text())
     edited = next(post for post in posts if post["link"].endswith(POST))
-    edited["modified_gmt"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    edited["modified_gmt"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     api_file.write_text(json.dumps(posts))
     again = crawl_ok(own_sites)
     assert again["changed"] == 1

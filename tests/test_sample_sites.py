@@ -2,7 +2,6 @@
 scripted politeness responses and the WordPress REST posts collection."""
 
 import json
-import os
 import shutil
 import time
 import urllib.error

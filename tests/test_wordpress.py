@@ -5,7 +5,7 @@ in a time zone west of UTC (America/Chicago). bench/wordpress.py prints the same
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlite_utils
@@ -44,8 +44,8 @@ def test_records_carry_the_authors_dates_and_terms_wordpress_holds(wordpress_cra
     for post in wordpress_crawled["wp"].posts:
         row = articles[post["url"]]
         assert json.loads(row["authors"]) == [content.author_name(post["author"])], post["url"]  # no commenters
-        utc = datetime.fromisoformat(row["published"]).astimezone(timezone.utc)  # with the site's offset
-        assert utc == datetime.fromisoformat(post["date_gmt"]).replace(tzinfo=timezone.utc), post["url"]
+        utc = datetime.fromisoformat(row["published"]).astimezone(UTC)  # with the site's offset
+        assert utc == datetime.fromisoformat(post["date_gmt"]).replace(tzinfo=UTC), post["url"]
         assert sorted(json.loads(row["categories"])) == sorted(post["categories"]), post["url"]  # no widget
         assert sorted(json.loads(row["tags"])) == sorted(post["tags"]), post["url"]  # no categories
         # the API says the same, and the record says so

@@ -7,7 +7,7 @@ dates (UTC), categories and tags.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 SITE_TITLE = "Riverbend Spine & Sports Clinic"
 TIMEZONE = "America/Chicago"  # west of UTC: late-evening local posts carry the next UTC day
@@ -104,7 +104,7 @@ def _terms(title: str, table: dict, names: list) -> list[str]:
 def clinic_posts(now: datetime | None = None) -> list[dict]:
     """The 42 posts, oldest first: slug, title, author login, content, date_gmt, categories, tags."""
     rng = random.Random(15)
-    now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
     start = now - timedelta(days=400)
     posts = []
     for index, title in enumerate(TOPICS):
@@ -122,7 +122,7 @@ def clinic_posts(now: datetime | None = None) -> list[dict]:
 
 def new_post(now: datetime | None = None) -> dict:
     """A post published between crawls."""
-    at = (now or datetime.now(timezone.utc)).replace(microsecond=0) - timedelta(hours=1)
+    at = (now or datetime.now(UTC)).replace(microsecond=0) - timedelta(hours=1)
     rng = random.Random(16)
     title = "Cold Plunges After Hard Training"
     return {"slug": slugify(title), "title": title, "author": "mchen", "content": _content(rng, title),

@@ -9,25 +9,41 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from archive.extract.api import api_published, weigh_api
 from archive.extract.bylines import find_people
 from archive.extract.classify import (
-    Evidence, classify, count_child_links, count_priced_cards, count_shop_buttons, count_teasers, marked_as_article, prose_signals,
+    Evidence,
+    classify,
+    count_child_links,
+    count_priced_cards,
+    count_shop_buttons,
+    count_teasers,
+    marked_as_article,
+    prose_signals,
 )
 from archive.extract.content import extract_body, find_body_container
+from archive.extract.hooks import apply_hooks
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
-    find_canonical, find_description, find_language, find_modified, find_published, find_reviewed,
-    find_site_name, find_title, guess_published, month_only, day_in_month,
+    day_in_month,
+    find_canonical,
+    find_description,
+    find_language,
+    find_modified,
+    find_published,
+    find_reviewed,
+    find_site_name,
+    find_title,
+    guess_published,
+    month_only,
 )
-from archive.extract.hooks import apply_hooks
 from archive.extract.overrides import override_authors, override_container, override_published
-from archive.extract.promos import find_ctas, find_disclaimer
-from archive.extract.references import find_references
-from archive.extract.api import api_published, weigh_api
-from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.extract.page import UnparseablePage, decode_html, parse_page
 from archive.extract.profile import SiteProfile, template_of
+from archive.extract.promos import find_ctas, find_disclaimer
+from archive.extract.references import find_references
 from archive.extract.regions import Elsewhere
+from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 
 EXTRACTOR_VERSION = "0.5.0"

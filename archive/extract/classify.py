@@ -92,7 +92,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
         source = "JSON-LD " + sorted(jsonld_types(article))[0] if article else "og:type article"
         return "article", f"{source} and a body of {words} words"
     if evidence.listed_in in POST_LISTINGS and words >= MIN_ARTICLE_WORDS:
-        return "article", f"listed as a post in the site's {_LISTING_NAMES[evidence.listed_in]} and a body of {words} words"
+        listing = _LISTING_NAMES[evidence.listed_in]
+        return "article", f"listed as a post in the site's {listing} and a body of {words} words"
     if evidence.template_posts and words >= MIN_ARTICLE_WORDS:
         posts, pages = evidence.template_posts
         return "article", f"{posts} of the site's {pages} pages on this template are posts, and a body of {words} words"

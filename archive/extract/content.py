@@ -7,7 +7,6 @@ trafilatura decides what is content; our rules narrow the page to the post body 
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 

@@ -72,7 +72,7 @@ def load_hook(spec: str, relative_to: Path | None = None) -> Callable:
     return function
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _loaded(spec: str) -> Callable:
     return load_hook(spec)  # once per process: a hook file's module is built on first use
 
@@ -101,7 +101,8 @@ def _fields(changes) -> dict:
         if key in _TEXT_FIELDS:
             fields[key] = _text(key, value)
         elif key in _PEOPLE_FIELDS:
-            fields[key] = merge_people(parse_byline(_text(key, line), _PEOPLE_FIELDS[key]) for line in _list(key, value))
+            fields[key] = merge_people(parse_byline(_text(key, line), _PEOPLE_FIELDS[key])
+                                       for line in _list(key, value))
         elif key in _DATE_FIELDS:
             fields[key] = dated_text(_text(key, value), SOURCE)
             if fields[key] is None:

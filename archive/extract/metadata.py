@@ -91,7 +91,8 @@ def _confirmed(heading: str, candidate: str) -> str | None:
     if len(meta) > 20 and heading.lower().endswith(candidate.lower()) \
             and _TITLE_PREFIX.fullmatch(heading[: len(heading) - len(candidate)]):
         return candidate
-    if len(shown) > 15 and len(shown) >= 0.6 * len(meta) and (meta.startswith(shown + " ") or meta.endswith(" " + shown)):
+    trimmed = meta.startswith(shown + " ") or meta.endswith(" " + shown)
+    if len(shown) > 15 and len(shown) >= 0.6 * len(meta) and trimmed:
         return heading
     return None
 

@@ -51,7 +51,7 @@ class SiteProfile:
                 "templates": {t: list(counts) for t, counts in sorted(self.templates.items())}}
 
     @classmethod
-    def from_json(cls, data: dict | None) -> "SiteProfile | None":
+    def from_json(cls, data: dict | None) -> SiteProfile | None:
         if not data:
             return None
         return cls(data.get("pages", 0), data.get("posts", 0), frozenset(data.get("boilerplate", [])),

@@ -35,7 +35,8 @@ def find_disclaimer(page: Page) -> str | None:
         if element.tag in ("html", "body", "script", "style"):
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if vocab.DISCLAIMER_NAME.search(names) or (element.tag == "p" and vocab.DISCLAIMER_TEXT.match(text_of(element))):
+        if vocab.DISCLAIMER_NAME.search(names) or (
+                element.tag == "p" and vocab.DISCLAIMER_TEXT.match(text_of(element))):
             text = text_of(element)
             if 5 <= len(text.split()) <= 250:
                 return text

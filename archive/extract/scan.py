@@ -24,7 +24,8 @@ PURPOSES = {
     "teaser": vocab.PLATFORM_TEASER_SELECTORS + vocab.GENERIC_TEASER_SELECTORS,
     "dated": vocab.DATE_SELECTORS,
 }
-_SIMPLE = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[\w-]+)|\[(?P<attr>[\w-]+)(?P<op>\*?=)(?P<value>[^\]]+)\])$")
+_SIMPLE = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[\w-]+)"
+                     r"|\[(?P<attr>[\w-]+)(?P<op>\*?=)(?P<value>[^\]]+)\])$")
 
 
 @dataclass(frozen=True)

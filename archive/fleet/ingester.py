@@ -20,7 +20,14 @@ from archive.fleet.keys import FleetKeys
 from archive.fleet.state import publish_state
 from archive.ingest import Archive
 from archive.store import (
-    ArchiveLock, Recheck, finish_run, mark_interrupted_runs, save_site, site_counts, start_run, update_run_stats,
+    ArchiveLock,
+    Recheck,
+    finish_run,
+    mark_interrupted_runs,
+    save_site,
+    site_counts,
+    start_run,
+    update_run_stats,
 )
 from archive.wire import BadMessage, decode
 
@@ -50,7 +57,7 @@ class Ingester:
         self._flushed = 0.0
         self._reported = time.monotonic()
 
-    def __enter__(self) -> "Ingester":
+    def __enter__(self) -> Ingester:
         self.lock = ArchiveLock(self.db_path).acquire()
         try:
             self.archive = Archive.open(self.db_path, self.recheck)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -28,7 +28,7 @@ def publish_state(redis, keys: FleetKeys, db: sqlite_utils.Database) -> int:
         pipe.hset(keys.sites, name, json.dumps({"last_crawled": last_crawled, "wp_api": wp_api}))
         pipe.execute()
         published += len(rows)
-    redis.set(keys.published, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    redis.set(keys.published, datetime.now(UTC).isoformat(timespec="seconds"))
     return published
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
@@ -106,7 +106,7 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
     row = db.execute("select check_interval, unchanged_checks from urls where url = ?", [url]).fetchone()
     previous_interval, unchanged_checks = (row or (None, 0))
     interval = recheck.next_interval(previous_interval, unchanged)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     update = {
         "url": url, "site": site, "last_checked": now.isoformat(timespec="seconds"),
         "next_check": (now + timedelta(seconds=interval)).isoformat(timespec="seconds"),
@@ -139,7 +139,7 @@ def record_gone(db: sqlite_utils.Database, url: str, site: str, status: int, run
     row = db.execute("select gone_since, check_interval from urls where url = ?", [url]).fetchone()
     since = (row[0] if row and row[0] else None) or now
     interval = recheck.next_interval(row[1] if row else None, unchanged=True)
-    next_check = (datetime.now(timezone.utc) + timedelta(seconds=interval)).isoformat(timespec="seconds")
+    next_check = (datetime.now(UTC) + timedelta(seconds=interval)).isoformat(timespec="seconds")
     update = {"url": url, "site": site, "gone_since": since, "status": status, "last_checked": now,
               "next_check": next_check, "check_interval": interval, "last_outcome": f"gone: HTTP {status}",
               "run_id": run_id}

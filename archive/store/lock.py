@@ -23,7 +23,7 @@ class ArchiveLock:
         self.path = path.with_name(path.name + ".lock")
         self._file = None
 
-    def acquire(self) -> "ArchiveLock":
+    def acquire(self) -> ArchiveLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+", encoding="utf-8")
         try:
@@ -47,7 +47,7 @@ class ArchiveLock:
             self._file.close()
             self._file = None
 
-    def __enter__(self) -> "ArchiveLock":
+    def __enter__(self) -> ArchiveLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

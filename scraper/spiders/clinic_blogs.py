@@ -8,8 +8,7 @@ validators. Discovery documents (sitemaps, feeds, API listings) are fetched ever
 from __future__ import annotations
 
 import dataclasses
-import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import scrapy
@@ -23,12 +22,28 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.records import (
-    Capture, CrawlEvidence, DiscoveryDocument, FetchFailure, NotModified, PostListing, WordPressApi,
+    Capture,
+    CrawlEvidence,
+    DiscoveryDocument,
+    FetchFailure,
+    NotModified,
+    PostListing,
+    WordPressApi,
 )
 from archive.store import UrlState, utc_now
 from scraper.discovery import (
-    FEED_TYPES, WP_DUPLICATE_VIEWS, is_comment_feed, is_feed, is_sitemap, is_wp_archive, lists_archives,
-    lists_posts, parse_feed, parse_sitemap, parse_wp_posts, WpPost,
+    FEED_TYPES,
+    WP_DUPLICATE_VIEWS,
+    WpPost,
+    is_comment_feed,
+    is_feed,
+    is_sitemap,
+    is_wp_archive,
+    lists_archives,
+    lists_posts,
+    parse_feed,
+    parse_sitemap,
+    parse_wp_posts,
 )
 from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
@@ -213,7 +228,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             status=response.status,
             headers=_headers(response),
             body=response.body,
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             site=site.name,
             depth=depth,
             discovered=tuple(r.url for r in follow if isinstance(r, scrapy.Request)),
@@ -454,5 +469,5 @@ def _iso(value: str) -> str:
     except ValueError:
         return value
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).isoformat(timespec="seconds")
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
