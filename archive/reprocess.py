@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from archive.duplicates import rebuild_duplicate_groups
 from archive.extract import extract
 from archive.extract.profile import SiteProfile
-from archive.profiles import learn_site_profiles
 from archive.records import Article, CrawlEvidence
+from archive.runs import ArchiveWriter
 from archive.store import (
     EVIDENCE_COLUMNS,
-    CaptureStore,
     captures_path,
     evidence_from_row,
     load_profiles,
@@ -69,27 +67,25 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
     """Re-extract every stored capture (of one site, or all); returns counts of outcomes:
     'changed' (a new re-extraction version), 'unchanged', 'new' (a page that now reads as an
     article), 'not article', and 'missing capture'."""
-    db = open_archive(db_path)
-    jobs = list(_jobs(db, site))
-    counts: Counter = Counter()
-    workers = workers or os.cpu_count() or 1
-    # what the sites' pages teach first, from their captures as they read without a profile
-    captures = CaptureStore(captures_path(db_path))
-    sites = [site] if site else sorted({job.site for job in jobs})
-    learn_site_profiles(db, captures, sites)
-    profiles = {name: p.to_json() for name, p in load_profiles(db).items() if name in sites}
-    captures.close()
-    with ProcessPoolExecutor(workers, initializer=_open_store,
-                             initargs=(str(captures_path(db_path)), profiles)) as pool:
-        results = pool.map(_extract_job, jobs, chunksize=CHUNK)
-        while batch := list(islice(results, WRITE_BATCH)):
-            with db.atomic():  # one commit per batch: the single writer must keep up with all cores
-                for job, result, sha256 in batch:
-                    counts[_write(db, job, result, sha256)] += 1
-            if progress:
-                progress(len(batch))
-    rebuild_duplicate_groups(db)  # bodies may read differently now
-    db.close()
+    with ArchiveWriter.open(db_path) as writer:  # the archive's one writer, as a crawl would be
+        db = writer.db
+        jobs = list(_jobs(db, site))
+        counts: Counter = Counter()
+        workers = workers or os.cpu_count() or 1
+        # what the sites' pages teach first, from their captures as they read without a profile
+        sites = [site] if site else sorted({job.site for job in jobs})
+        writer.learn_profiles(sites)
+        profiles = {name: p.to_json() for name, p in load_profiles(db).items() if name in sites}
+        with ProcessPoolExecutor(workers, initializer=_open_store,
+                                 initargs=(str(captures_path(db_path)), profiles)) as pool:
+            results = pool.map(_extract_job, jobs, chunksize=CHUNK)
+            while batch := list(islice(results, WRITE_BATCH)):
+                with db.atomic():  # one commit per batch: the single writer must keep up with all cores
+                    for job, result, sha256 in batch:
+                        counts[_write(db, job, result, sha256)] += 1
+                if progress:
+                    progress(len(batch))
+        writer.rebuild_duplicates()  # bodies may read differently now
     return counts
 
 

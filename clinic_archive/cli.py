@@ -290,13 +290,16 @@ def reprocess(db_path, site, workers):
     posts repeat, the templates that hold posts), and the sites' stored extract settings
     (selectors, hooks) apply. Articles get the new extraction and extractor_version. A
     difference that comes only from the extractor is recorded as a version with source
-    're-extraction'.
+    're-extraction'. It holds the archive lock, as a crawl does: exits 1 while one runs.
     """
     from archive.reprocess import job_count
     from archive.reprocess import reprocess as run
 
-    with click.progressbar(length=job_count(db_path, site), label="re-extracting", file=sys.stderr) as bar:
-        counts = run(db_path, site=site, workers=workers, progress=bar.update)
+    try:
+        with click.progressbar(length=job_count(db_path, site), label="re-extracting", file=sys.stderr) as bar:
+            counts = run(db_path, site=site, workers=workers, progress=bar.update)
+    except ArchiveLocked as err:  # a crawl or an ingester is writing: one writer at a time
+        raise click.ClickException(str(err)) from None
     for outcome, count in sorted(counts.items()):
         click.echo(f"{outcome:16} {count:>7}")
 

@@ -259,6 +259,17 @@ def test_a_fleet_killed_entirely_is_resumed_by_the_next_crawler(fleet, own_sites
     assert fleet.leftovers() == {"queued": 0, "items": 0, "in flight": 0, "processing": 0, "open run": 0}
 
 
+def test_the_fleet_stores_pages_with_its_crawlers_revisit_policy(fleet, own_sites):
+    crawler = fleet.crawler("w1", *FAST, "-s", "ARCHIVE_RECHECK_MIN=7200", "-s", "ARCHIVE_RECHECK_MAX=86400")
+    ingester = fleet.ingester("--until-idle")
+    fleet.wait(crawler, "w1")
+    fleet.wait(ingester, "ingester")
+    db = sqlite_utils.Database(fleet.db)
+    intervals = {row["check_interval"] for row in db.query("select check_interval from urls where kind = 'article'")}
+    db.close()
+    assert intervals == {7200}  # not the default of a day
+
+
 def test_a_killed_ingester_loses_nothing_captures_wait_in_redis(fleet, own_sites):
     reference = local_reference(own_sites, *FAST)
     slow = ["-s", "DOWNLOAD_DELAY=0.1"]

@@ -15,24 +15,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.duplicates import rebuild_duplicate_groups
 from archive.fleet.keys import FleetKeys
 from archive.fleet.state import publish_state
-from archive.ingest import Archive
-from archive.store import (
-    ArchiveLock,
-    Recheck,
-    finish_run,
-    mark_interrupted_runs,
-    save_site,
-    site_counts,
-    start_run,
-    update_run_stats,
-)
+from archive.runs import ArchiveWriter, SiteSettings
+from archive.store import Recheck, site_counts
 from archive.wire import BadMessage, decode
 
 log = logging.getLogger(__name__)
-FLUSH_EVERY = 5.0  # seconds between writes of open runs' counts
 REPORT_EVERY = 30.0  # seconds between progress lines
 WAIT = 1.0  # seconds to block on an empty queue before looking around
 
@@ -47,35 +36,29 @@ class IngestSummary:
 class Ingester:
     """`with Ingester(redis, keys, "archive.db") as ingester: ingester.run()`"""
 
-    def __init__(self, redis, keys: FleetKeys, db_path: str | Path, recheck: Recheck | None = None):
+    def __init__(self, redis, keys: FleetKeys, db_path: str | Path):
         self.redis, self.keys, self.db_path = redis, keys, str(db_path)
-        self.recheck = recheck
-        self.lock: ArchiveLock | None = None
-        self.archive: Archive | None = None
+        self.archive: ArchiveWriter | None = None
         self.run_ids: dict[str, int] = {}
         self.summary = IngestSummary()
-        self._flushed = 0.0
         self._reported = time.monotonic()
 
     def __enter__(self) -> Ingester:
-        self.lock = ArchiveLock(self.db_path).acquire()
+        self.archive = ArchiveWriter.open(self.db_path)
         try:
-            self.archive = Archive.open(self.db_path, self.recheck)
-            db = self.archive.db
-            for row in db.execute("select name, extract_selectors from sites"):
-                self.archive.selectors[row[0]] = json.loads(row[1] or "{}")
             self._forget_stale_runs()
-            published = publish_state(self.redis, self.keys, db)
+            published = publish_state(self.redis, self.keys, self.archive.db)
             log.info("published the crawl state of %s URLs for crawlers to plan from", published)
         except BaseException:
-            self.lock.release()
+            self.archive.close()
             raise
         return self
 
     def __exit__(self, *exc) -> None:
-        self._flush_stats(force=True)
-        self.archive.close()
-        self.lock.release()
+        try:
+            self._flush_stats(force=True)
+        finally:
+            self.archive.close()
 
     def run(self, until_idle: bool = False, should_stop=lambda: False) -> IngestSummary:
         """Store messages as they come. With until_idle, return once nothing waits and no
@@ -108,7 +91,7 @@ class Ingester:
             return
         notice = envelope.get("notice")
         if notice == "join":
-            self._join(token, envelope.get("sites", []))
+            self._join(token, envelope.get("sites", []), envelope.get("recheck"))
         elif notice == "run_end":
             self._finish(token)
         elif item is None:
@@ -135,14 +118,15 @@ class Ingester:
             {"reason": reason, "at": time.time(), "payload": payload.decode("utf-8", "replace")}))
         self.summary.rejected += 1
 
-    def _join(self, token: str, sites: list[dict]) -> None:
-        """A crawler joined run `token`: the run exists in the archive, with its sites saved."""
+    def _join(self, token: str, sites: list[dict], recheck: dict | None) -> None:
+        """A crawler joined run `token`: the run exists in the archive, with its sites saved,
+        and the crawlers' revisit policy is the one pages are stored with."""
         run_id = self._run_id(token, [site["name"] for site in sites])
+        if recheck:
+            self.archive.use_recheck(Recheck(**recheck))
+        self.archive.save_sites([SiteSettings(**site) for site in sites])
         db = self.archive.db
         with db.atomic():
-            for site in sites:
-                save_site(db, site["name"], site["start_urls"], site["allowed_domains"], site["extract"])
-                self.archive.selectors[site["name"]] = site["extract"]
             listed = self._sites(run_id)
             names = sorted(set(listed) | {site["name"] for site in sites})
             if names != sorted(listed):
@@ -154,7 +138,7 @@ class Ingester:
             if known is not None:
                 self.run_ids[token] = int(known)
             else:
-                self.run_ids[token] = start_run(self.archive.db, sites or [])
+                self.run_ids[token] = self.archive.start_run(sites or [])
                 self.redis.hset(self.keys.runs, token, self.run_ids[token])
                 log.info("run %s started by the fleet (token %s)", self.run_ids[token], token)
         return self.run_ids[token]
@@ -172,29 +156,24 @@ class Ingester:
 
     def _finish(self, token: str) -> None:
         run_id = self._run_id(token)
-        db = self.archive.db
         sites = self._sites(run_id)
         counts = self._counts(token, sites)
-        finish_run(db, run_id, "finished", {site: counts.get(site, {}) for site in sites})
-        self.archive.learn_profiles(sites)
-        groups = rebuild_duplicate_groups(db)
+        self.archive.finish_run(run_id, "finished", {site: counts.get(site, {}) for site in sites})
         self.redis.hdel(self.keys.runs, token)
         self.redis.delete(*self.keys.counted_keys(token, sites))
         del self.run_ids[token]
-        publish_state(self.redis, self.keys, db)
+        publish_state(self.redis, self.keys, self.archive.db)
         self.summary.runs_finished.append(run_id)
-        log.info("run %s finished; %s groups of duplicated posts; crawl state published", run_id, groups)
+        log.info("run %s finished; crawl state published", run_id)
 
     def _flush_stats(self, force: bool = False) -> None:
         if time.monotonic() - self._reported > REPORT_EVERY:
             self._reported = time.monotonic()
             log.info("stored %s items so far; %s waiting in Redis", self.summary.stored,
                      self.redis.llen(self.keys.items))
-        if not force and time.monotonic() - self._flushed < FLUSH_EVERY:
-            return
-        self._flushed = time.monotonic()
         for token, run_id in self.run_ids.items():
-            update_run_stats(self.archive.db, run_id, self._counts(token, self._sites(run_id)))
+            if force or self.archive.flush_due(run_id):
+                self.archive.flush(run_id, self._counts(token, self._sites(run_id)))
 
     def _forget_stale_runs(self) -> None:
         """Runs the fleet opened stay open (their end may still wait in the queue); any other
@@ -206,5 +185,4 @@ class Ingester:
                 self.run_ids[token.decode()] = int(run_id)
             else:  # not this archive's open run (a deleted or different database): start afresh
                 self.redis.hdel(self.keys.runs, token)
-        for run_id in mark_interrupted_runs(self.archive.db, tuple(self.run_ids.values())):
-            log.warning("run %s stopped without finishing", run_id)
+        self.archive.mark_interrupted(tuple(self.run_ids.values()))

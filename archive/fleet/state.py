@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from archive.fleet.keys import FleetKeys
-from archive.store import UrlState, crawl_state
+from archive.store import SitePlan, UrlState, crawl_state
 
 CHUNK = 1000
 
@@ -32,8 +32,8 @@ def publish_state(redis, keys: FleetKeys, db: sqlite_utils.Database) -> int:
     return published
 
 
-def load_state(redis, keys: FleetKeys, site: str) -> tuple[dict[str, UrlState], str | None, str | None] | None:
-    """(URL states, last crawled, WordPress API root) of a site, or None if none was published."""
+def load_state(redis, keys: FleetKeys, site: str) -> SitePlan | None:
+    """The published plan of a site, or None if none was published."""
     pipe = redis.pipeline(transaction=True)
     pipe.hget(keys.sites, site)
     pipe.hgetall(keys.url_state(site))
@@ -42,4 +42,4 @@ def load_state(redis, keys: FleetKeys, site: str) -> tuple[dict[str, UrlState], 
         return None
     info = json.loads(site_row)
     states = {url.decode(): UrlState(*json.loads(value)) for url, value in rows.items()}
-    return states, info.get("last_crawled"), info.get("wp_api")
+    return SitePlan(states, info.get("last_crawled"), info.get("wp_api"))

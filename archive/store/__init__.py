@@ -3,18 +3,23 @@
 from archive.store.captures import CaptureStore, captures_path
 from archive.store.crawlstate import (
     EVIDENCE_COLUMNS,
+    FetchDecision,
     Recheck,
+    SitePlan,
     UrlState,
     add_pending,
     crawl_state,
     evidence_from_row,
+    fetch_decision,
     record_check,
     record_discovery_document,
     record_evidence,
     record_fetch_error,
     record_gone,
     record_skip,
+    site_plan,
     stored_evidence,
+    validators,
 )
 from archive.store.lock import ArchiveLock, ArchiveLocked
 from archive.store.profiles import learned_sample, load_profiles, profile_sample, save_profile
@@ -34,6 +39,7 @@ from archive.store.write import (
 )
 
 __all__ = [
+    "SitePlan", "site_plan", "FetchDecision", "fetch_decision", "validators",
     "add_pending", "ArchiveLock", "ArchiveLocked", "article_id", "articles_per_site", "captures_path", "CaptureStore",
     "crawl_state", "EVIDENCE_COLUMNS", "evidence_from_row", "finish_run", "latest_run", "learned_sample",
     "load_profiles", "mark_interrupted_runs", "open_archive", "profile_sample", "Recheck", "record_check",

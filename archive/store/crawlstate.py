@@ -83,6 +83,68 @@ class UrlState:
         return None
 
 
+@dataclass(frozen=True)
+class SitePlan:
+    """What the archive knows of a site, for a crawl to plan its run from: each known URL's
+    state, when the site was last crawled (the WordPress API's modified_after) and the API
+    root an earlier run found."""
+
+    url_state: dict[str, UrlState] = dataclasses.field(default_factory=dict)
+    last_crawled: str | None = None
+    wp_api: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchDecision:
+    """Whether to request a URL found in this run now; if not, why; if so, with which
+    conditional-GET validators."""
+
+    fetch: bool
+    reason: str | None = None
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def fetch_decision(state: UrlState | None, *, now: str, lastmod: str | None = None, recheck_all: bool = False,
+                   budget: tuple[int, int] = (0, 1)) -> FetchDecision:
+    """The decision for a URL a sitemap, feed, API listing or link gave this run: `state` is
+    what the archive knows of it (None: nothing), `lastmod` what the listing says (UTC ISO),
+    `budget` the pages requested so far and the site's max_pages.
+
+    >>> known = UrlState("https://c.test/p/", "article", 0, '"v1"', None, None, "2026-05-01T00:00:00+00:00",
+    ...                  "2026-05-02T00:00:00+00:00", None)
+    >>> fetch_decision(known, now="2026-05-01T12:00:00+00:00").reason
+    'not due: next check 2026-05-02T00:00:00+00:00'
+    >>> fetch_decision(known, now="2026-05-01T12:00:00+00:00", lastmod="2026-05-01T06:00:00+00:00").headers
+    {'If-None-Match': '"v1"'}
+    """
+    known = state is not None and not state.pending and state.kind not in ("error", "skipped")
+    # in the same second as the last fetch is no proof the fetch saw the change: asked again
+    if known and not recheck_all and lastmod and state.last_checked and lastmod < state.last_checked:
+        return FetchDecision(False, f"lastmod: {lastmod} is before the last fetch")
+    if known and not recheck_all and not lastmod and not state.due(now):
+        return FetchDecision(False, f"not due: next check {state.next_check}")
+    if budget[0] >= budget[1]:
+        return FetchDecision(False, f"budget: the site's max_pages ({budget[1]}) is reached")
+    return FetchDecision(True, headers=validators(state))
+
+
+def validators(state: UrlState | None) -> dict[str, str]:
+    """Conditional-GET headers from what the last fetch of the URL answered."""
+    if state is None or state.pending:
+        return {}
+    headers = {}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+def site_plan(db: sqlite_utils.Database, site: str) -> SitePlan:
+    row = db.execute("select last_crawled, wp_api from sites where name = ?", [site]).fetchone()
+    return SitePlan(crawl_state(db, site), *(row or (None, None)))
+
+
 def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
     rows = db.execute(
         "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since, "

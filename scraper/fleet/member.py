@@ -79,14 +79,15 @@ class Fleet:
         self._reclaim = redis.register_script(RECLAIM)
         self._leave = redis.register_script(LEAVE)
 
-    def join(self, sites: list[dict]) -> str:
-        """Join the open run (or open one) and tell the ingester which sites this worker crawls."""
+    def join(self, sites: list[dict], recheck: dict | None = None) -> str:
+        """Join the open run (or open one) and tell the ingester which sites this worker crawls,
+        and its revisit policy (ARCHIVE_RECHECK_MIN/MAX as Recheck's fields)."""
         self.beat()
         token, opened = self._join(keys=[self.keys.run, self.keys.fleet],
                                    args=[uuid.uuid4().hex, self.worker, self.keys.prefix])
         self.token = token.decode()
         self.redis.lpush(self.keys.items, encode(None, notice="join", run=self.token, worker=self.worker,
-                                                 sites=sites))
+                                                 sites=sites, recheck=recheck))
         log.info("%s run %s as worker %s", "opened" if opened else "joined", self.token, self.worker)
         return self.token
 

@@ -28,12 +28,9 @@ class FleetPipeline:
         if not self.redis.exists(self.keys.published):
             log.warning("no crawl state was ever published on this Redis: every page counts as new "
                         "(start `clinic-archive ingest --redis URL --db PATH` to publish the archive's)")
-        for site in spider.sites:
-            state = load_state(self.redis, self.keys, site.name)
-            if state is not None:  # else a site new to the archive
-                spider.url_state[site.name], spider.last_crawled[site.name], wp_api = state
-                if wp_api:
-                    spider.wp_api[site.name] = wp_api
+        # a site with no published state is new to the archive
+        spider.plan({site.name: plan for site in spider.sites
+                     if (plan := load_state(self.redis, self.keys, site.name)) is not None})
 
     def process_item(self, item):
         if isinstance(item, CrawlItem):

@@ -104,9 +104,12 @@ class FleetScheduler(Scheduler):
     def open(self, spider):
         self.queue_cls = "scraper.fleet.scheduler.LeasedQueue"
         fleet = self.fleet
+        settings = self.crawler.settings
         token = fleet.join([{"name": site.name, "start_urls": site.start_urls,
                              "allowed_domains": site.allowed_domains, "extract": site.extract}
-                            for site in spider.sites])
+                            for site in spider.sites],
+                           {"least": settings.getint("ARCHIVE_RECHECK_MIN"),
+                            "most": settings.getint("ARCHIVE_RECHECK_MAX")})
         spider.fleet = fleet
         self.df = RFPDupeFilter(self.server, self.keys.dupefilter(token), debug=False)
         super().open(spider)

@@ -30,7 +30,7 @@ from archive.records import (
     PostListing,
     WordPressApi,
 )
-from archive.store import UrlState, utc_now
+from archive.store import SitePlan, UrlState, fetch_decision, utc_now, validators
 from scraper.discovery import (
     FEED_TYPES,
     WP_DUPLICATE_VIEWS,
@@ -50,6 +50,7 @@ from scraper.sites import Site, SitesConfigError, load_sites
 from scraper.urls import normalize_url, url_key
 
 GONE_STATUSES = (404, 410)
+NO_PLAN = SitePlan()
 WP_API_REL = "https://api.w.org/"
 WP_PAGE_SIZE = 100
 # Asked for posts modified since the last crawl began, less this: the site's clock may be behind
@@ -70,10 +71,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         self._by_name = {site.name: site for site in self.sites}
         self.links = LinkExtractor(unique=True)
         self.wp_links = LinkExtractor(unique=True, deny=WP_DUPLICATE_VIEWS)
-        # Set by the archive pipeline when it opens: per site, {url: UrlState}, and the last crawl's start.
-        self.url_state: dict[str, dict[str, UrlState]] = {}
-        self.last_crawled: dict[str, str | None] = {}
-        self.wp_api: dict[str, str] = {}  # site: REST API root found by an earlier run
+        self.plans: dict[str, SitePlan] = {}  # what the archive knows, per site: see plan()
         self.fleet = None  # in fleet mode, this worker's membership (scraper.fleet.member.Fleet)
         self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}  # requested
         self._passed: dict[str, set[str]] = {site.name: set() for site in self.sites}  # skipped, may yet be requested
@@ -103,6 +101,14 @@ class ClinicBlogsSpider(scrapy.Spider):
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
+    def plan(self, plans: dict[str, SitePlan]) -> None:
+        """What the archive knows of each site (its URLs' state, last crawl, WordPress API),
+        given by the pipeline before the crawl starts; a site without one is new."""
+        self.plans = dict(plans)
+
+    def _plan(self, site: Site) -> SitePlan:
+        return self.plans.get(site.name, NO_PLAN)
+
     def site_for(self, request) -> Site | None:
         """The site a request belongs to: from its meta, else the first site that allows its URL."""
         name = request.meta.get("site")
@@ -116,19 +122,20 @@ class ClinicBlogsSpider(scrapy.Spider):
             if not obey_robots:  # otherwise robots_parsed() reads the Sitemap: lines Scrapy fetched
                 for origin in site.origins():
                     yield self._discovery(f"{origin}/robots.txt", site, self.parse_robots)
-            if site.name in self.wp_api:
+            known_api = self._plan(site).wp_api
+            if known_api:
                 self._wp_api_asked.add(site.name)
-                yield self._wp_posts_request(self.wp_api[site.name], site, 1)
+                yield self._wp_posts_request(known_api, site, 1)
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
-            for url, state in self.url_state.get(site.name, {}).items():
+            for url, state in self._plan(site).url_state.items():
                 if state.kind == "sitemap":  # read every run: that is where new posts show up
                     yield self._discovery(url, site, self.parse_sitemap)
                 elif state.kind == "feed" and not self._comment_feed(site, url):
-                    request = self._feed(url, site, 0, site.name in self.wp_api)
+                    request = self._feed(url, site, 0, bool(self._plan(site).wp_api))
                     if request is not None:
                         yield request
-            for url, state in self.url_state.get(site.name, {}).items():
+            for url, state in self._plan(site).url_state.items():
                 if state.pending:  # found by a crawl that stopped before fetching it, or failed
                     item = self.page_request(url, site, depth=state.depth or 0)
                     if item is not None:
@@ -195,7 +202,7 @@ class ClinicBlogsSpider(scrapy.Spider):
     def _wp_posts_request(self, api_root: str, site: Site, page: int) -> scrapy.Request:
         url = (f"{api_root.rstrip('/')}/wp/v2/posts?per_page={WP_PAGE_SIZE}&page={page}"
                "&_fields=link,date_gmt,modified_gmt,_links,_embedded&_embed=author,wp:term")
-        since = self.last_crawled.get(site.name)
+        since = self._plan(site).last_crawled
         if since:  # with its offset: WordPress reads a time without one in the site's own zone
             after = datetime.fromisoformat(_iso(since)) - CLOCK_MARGIN
             url += "&modified_after=" + quote(after.isoformat(timespec="seconds"), safe="")
@@ -216,7 +223,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             return
         depth = response.meta.get("hops", 0)
         api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
-        wordpress = bool(api_root) or site.name in self.wp_api
+        wordpress = bool(api_root) or bool(self._plan(site).wp_api)
         follow = []
         if site.max_depth is None or depth < site.max_depth:
             follow = [item for link in self._links(response, wordpress)
@@ -275,7 +282,7 @@ class ClinicBlogsSpider(scrapy.Spider):
     def _comment_feed(self, site: Site, url: str) -> bool:
         """A stored feed that lists comments: WordPress's, or one below a post the archive holds."""
         below = url.rstrip("/").removesuffix("/feed")
-        state = self.url_state.get(site.name, {})
+        state = self._plan(site).url_state
         post = state.get(below + "/") or state.get(below)
         return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
 
@@ -299,36 +306,21 @@ class ClinicBlogsSpider(scrapy.Spider):
                 self.fleet.discovered(site.name, key)
             else:
                 self.crawler.stats.inc_value(f"archive/{site.name}/discovered")
-        state = self.url_state.get(site.name, {}).get(url)
-        skip = self._skip_reason(site, state, lastmod)
-        if skip:  # recorded once; a sitemap with a newer lastmod may still ask for it later
+        state = self._plan(site).url_state.get(url)
+        decision = fetch_decision(state, now=utc_now(), lastmod=_iso(lastmod) if lastmod else None,
+                                  recheck_all=self.settings.getbool("ARCHIVE_RECHECK_ALL"),
+                                  budget=(self._pages[site.name], site.max_pages))
+        if not decision.fetch:  # recorded once; a sitemap with a newer lastmod may still ask for it later
             if key in self._passed[site.name]:
                 return None
             self._passed[site.name].add(key)
-            return FetchFailure(url=url, site=site.name, kind="skipped", reason=skip)
+            return FetchFailure(url=url, site=site.name, kind="skipped", reason=decision.reason)
         return self._fetch(url, key, site, state, depth)
-
-    def _skip_reason(self, site: Site, state: UrlState | None, lastmod: str | None) -> str | None:
-        """Why a page found this run is not requested now (not changed, not due, over budget), or None."""
-        known = state is not None and not state.pending and state.kind not in ("error", "skipped")
-        recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
-        if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
-            return f"lastmod: {lastmod} is not newer than the last fetch"
-        if known and not recheck_all and not lastmod and not state.due(utc_now()):
-            return f"not due: next check {state.next_check}"
-        if self._pages[site.name] >= site.max_pages:
-            return f"budget: the site's max_pages ({site.max_pages}) is reached"
-        return None
 
     def _fetch(self, url: str, key: str, site: Site, state: UrlState | None, depth: int) -> scrapy.Request:
         self._seen[site.name].add(key)
         self._pages[site.name] += 1
-        known = state is not None and not state.pending
-        headers = {}
-        if known and state.etag:
-            headers["If-None-Match"] = state.etag
-        if known and state.last_modified:
-            headers["If-Modified-Since"] = state.last_modified
+        headers = validators(state)
         request = self._request(url, site, self.parse_page, headers)
         # Pages are deduplicated above; past Scrapy's dupefilter, a redirect loop runs into
         # REDIRECT_MAX_TIMES and is recorded, instead of being dropped without a word.
@@ -376,7 +368,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             # In a fleet, other workers met pages this one did not: only due pages are checked.
             sitemap_read = self._sitemap_pages[site.name] > 0 and self.fleet is None
             reasons: dict[str, int] = {}
-            for url, state in self.url_state.get(site.name, {}).items():
+            for url, state in self._plan(site).url_state.items():
                 key = url_key(url)
                 why = None if key in met else state.recheck_unmet(now, recheck_all, sitemap_read)
                 if why and self._pages[site.name] < site.max_pages:

@@ -1,0 +1,137 @@
+"""The archive's one writer, as a local crawl, the fleet's ingester and `reprocess` hold it.
+
+    with ArchiveWriter.open("archive.db", recheck) as writer:
+        writer.save_sites(sites)
+        run_id = writer.start_run([site.name for site in sites])
+        counters = writer.record(item, run_id)          # for each crawl item
+        if writer.flush_due(run_id):                     # every 5 s: the counts so far
+            writer.flush(run_id, counts)
+        writer.finish_run(run_id, "finished", counts)   # profiles and duplicate groups follow
+
+It holds the archive lock, keeps each site's extraction settings and learned profile, starts,
+counts and finishes runs, and does what every change of the archive's articles ends with:
+re-learning the sites' profiles and the groups of duplicated posts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.duplicates import rebuild_duplicate_groups
+from archive.ingest import Archive
+from archive.records import CrawlItem
+from archive.store import (
+    ArchiveLock,
+    Recheck,
+    SitePlan,
+    finish_run,
+    mark_interrupted_runs,
+    save_site,
+    site_plan,
+    start_run,
+    update_run_stats,
+)
+
+log = logging.getLogger(__name__)
+FLUSH_EVERY = 5.0  # seconds between writes of a run's counts
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """A site as a crawl configures it (scraper.sites.Site, or a fleet crawler's join notice)."""
+
+    name: str
+    start_urls: list[str]
+    allowed_domains: list[str]
+    extract: dict
+
+
+class ArchiveWriter:
+    def __init__(self, archive: Archive, lock: ArchiveLock | None):
+        self.archive, self.lock = archive, lock
+        self.db = archive.db
+        self._flushed: dict[int, float] = {}
+        for name, selectors in self.db.execute("select name, extract_selectors from sites"):
+            archive.selectors[name] = json.loads(selectors or "{}")
+
+    @classmethod
+    def open(cls, db_path: str | Path, recheck: Recheck | None = None, take_lock: bool = True,
+             ) -> ArchiveWriter:
+        """Take the archive lock (unless the caller holds it) and open the archive.
+        Raises ArchiveLocked when another writer holds it."""
+        lock = ArchiveLock(db_path).acquire() if take_lock else None
+        try:
+            return cls(Archive.open(db_path, recheck), lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    def __enter__(self) -> ArchiveWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.archive.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+    def mark_interrupted(self, still_open: tuple[int, ...] = ()) -> list[int]:
+        """Runs left 'running' by a crawl that died (not `still_open` fleet runs): marked interrupted."""
+        ids = mark_interrupted_runs(self.db, still_open)
+        for run_id in ids:
+            log.warning("run %s stopped without finishing; this run resumes from what it stored", run_id)
+        return ids
+
+    def use_recheck(self, recheck: Recheck) -> None:
+        """The revisit policy the crawl runs with (a fleet's crawlers send theirs when they join)."""
+        self.archive.recheck = recheck
+
+    def save_sites(self, sites: list[SiteSettings]) -> None:
+        with self.db.atomic():
+            for site in sites:
+                save_site(self.db, site.name, site.start_urls, site.allowed_domains, site.extract)
+                self.archive.selectors[site.name] = site.extract
+
+    def plan(self, site: str) -> SitePlan:
+        return site_plan(self.db, site)
+
+    def start_run(self, sites: list[str]) -> int:
+        return start_run(self.db, sites)
+
+    def record(self, item: CrawlItem, run_id: int | None) -> list[str]:
+        """Store one crawl item in the run; the run counters it adds to (Archive.record)."""
+        return self.archive.record(item, run_id)
+
+    def flush_due(self, run_id: int) -> bool:
+        """Whether the run's counts were last written FLUSH_EVERY seconds ago or more."""
+        return time.monotonic() - self._flushed.get(run_id, 0.0) >= FLUSH_EVERY
+
+    def flush(self, run_id: int, counts: dict) -> None:
+        """Write the run's counts so far, so a run killed halfway shows how far it got."""
+        self._flushed[run_id] = time.monotonic()
+        update_run_stats(self.db, run_id, counts)
+
+    def finish_run(self, run_id: int, status: str, counts: dict) -> None:
+        """Close the run with its counts, then re-learn what its changed articles affect."""
+        finish_run(self.db, run_id, status, counts)
+        self._flushed.pop(run_id, None)
+        self.archive.learn_profiles(list(counts))
+        self.rebuild_duplicates()
+
+    def learn_profiles(self, sites: list[str]) -> None:
+        self.archive.learn_profiles(sites)
+
+    def rebuild_duplicates(self) -> int:
+        """The groups of duplicated posts across the archive, rebuilt after articles changed."""
+        groups = rebuild_duplicate_groups(self.db)
+        log.info("%s groups of duplicated posts across the archive", groups)
+        return groups
