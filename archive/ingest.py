@@ -130,8 +130,8 @@ class Archive:
             return []  # not read yet (its capture will carry the evidence), or nothing to change
         stored = stored_evidence(self.db, item.url)
         evidence = item.evidence.stronger(stored)
-        if known[0] == "article" and evidence == stored:
-            return []
+        if stored is not None and evidence.weighed() == stored.weighed():
+            return []  # read with all of it already
         capture = self.captures.load(known[1])
         result = extract(capture.body, item.url, self.selectors.get(item.site), evidence,
                          self.profiles.get(item.site))

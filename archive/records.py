@@ -39,6 +39,11 @@ class CrawlEvidence:
     def listed_as_post(self) -> bool:
         return self.listed_in in POST_LISTINGS
 
+    def weighed(self) -> tuple:
+        """What of it extraction weighs: a plain sitemap's listing tells it nothing."""
+        return (self.listed_in if self.listed_as_post else None, self.modified, self.modified_source,
+                self.published, self.authors, self.categories, self.tags)
+
     def stronger(self, other: CrawlEvidence | None) -> CrawlEvidence:
         """The two combined: the stronger listing, and a modified time where either has one."""
         if other is None:
@@ -100,8 +105,9 @@ class WordPressApi:
 
 @dataclass(frozen=True)
 class PostListing:
-    """The site lists as a post a page this crawl already requested: its response may have
-    been read before the listing came, without the evidence (see Archive.relisted)."""
+    """A listing told more of a page this crawl already requested (that it is a post, when it
+    changed, what the WordPress API says of it): its response may have been read before the
+    listing came, without that evidence (see Archive.relisted)."""
 
     url: str
     site: str

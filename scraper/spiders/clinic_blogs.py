@@ -298,9 +298,9 @@ class ClinicBlogsSpider(scrapy.Spider):
         if not (site.wants(url) or (start and site.allows(url))):
             return None
         key = url_key(url)
-        newly_a_post = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod, api)
+        news = bool(listed_in) and self._note_listing(site, key, listed_in, lastmod, api)
         if key in self._seen[site.name]:
-            return PostListing(url, site.name, self._listed[site.name][key]) if newly_a_post else None
+            return PostListing(url, site.name, self._listed[site.name][key]) if news else None
         if key not in self._passed[site.name]:
             if self.fleet is not None:  # counted once for the fleet, however many workers find it
                 self.fleet.discovered(site.name, key)
@@ -381,7 +381,9 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def _note_listing(self, site: Site, key: str, listed_in: str, lastmod: str | None,
                       api: WpPost | None = None) -> bool:
-        """Keep the strongest listing of a page; True when it is now, and was not before, a post's."""
+        """Keep the strongest listing of a page; True when that tells extraction something new
+        (a post's listing, a modified time, the WordPress API's word): a page read before it
+        is read again (see page_request)."""
         source = {"wp-api": "api", "post-sitemap": "sitemap", "sitemap": "sitemap"}.get(listed_in)
         found = CrawlEvidence(listed_in, _iso(lastmod) if lastmod and source else None, source if lastmod else None)
         if api is not None:
@@ -390,8 +392,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         known = self._listed[site.name]
         before = known.get(key)
         known[key] = now = found.stronger(before)
-        newly_a_post = now.listed_as_post and not (before and before.listed_as_post)
-        return newly_a_post or (before is not None and _api_part(now) != _api_part(before))
+        return now.weighed() != (before or CrawlEvidence()).weighed()
 
     def _not_html(self, response, site: Site):
         body = response.body
@@ -444,10 +445,6 @@ class ClinicBlogsSpider(scrapy.Spider):
         # download_slot: the scheduler spreads requests over hosts (host and port) by it
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"site": site.name, "download_slot": slot_key(url)})
-
-
-def _api_part(evidence: CrawlEvidence) -> tuple:
-    return evidence.published, evidence.authors, evidence.categories, evidence.tags
 
 
 def _headers(response) -> dict[str, str]:
