@@ -18,8 +18,10 @@ from archive.records import (
     WordPressApi,
 )
 from archive.store import (
+    NO_READING,
     CaptureStore,
     Recheck,
+    UrlKind,
     add_pending,
     captures_path,
     load_profiles,
@@ -70,8 +72,8 @@ class Archive:
         evidence = capture.evidence.stronger(stored) if capture.evidence else stored
         # The same bytes read the same, unless the site now lists as a post what was not read as one.
         newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post
-                            and known[1] != "article")
-        if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone") \
+                            and known[1] != UrlKind.ARTICLE)
+        if known and known[0] == capture.sha256 and known[1] not in NO_READING \
                 and not newly_listed:
             with self.db.atomic():
                 record_evidence(self.db, url, evidence)
@@ -112,10 +114,10 @@ class Archive:
             if isinstance(item, WordPressApi):
                 db["sites"].update(item.site, {"wp_api": item.root})
                 return []
-            if item.kind == "skipped":
+            if item.kind == UrlKind.SKIPPED:
                 record_skip(db, item.url, item.site, item.reason, run_id)
                 return ["skipped", f"skipped_by/{item.reason.split(':')[0]}"]
-            if item.kind == "gone":
+            if item.kind == UrlKind.GONE:
                 record_gone(db, item.url, item.site, item.status or 404, run_id, self.recheck)
                 return ["gone"]
             record_fetch_error(db, run_id, item.site, item.url, item.status, item.reason)
@@ -126,11 +128,11 @@ class Archive:
         WordPress API says of it): read its stored capture again with that evidence. Returns
         ['new'] when it now reads as a post; an article read again is not counted twice."""
         known = self.db.execute("select kind, capture_id, status from urls where url = ?", [item.url]).fetchone()
-        if not known or known[0] in ("pending", "error", "gone") or not known[1]:
+        if not known or known[0] in NO_READING or not known[1]:
             return []  # not read yet (its capture will carry the evidence), or nothing to change
         stored = stored_evidence(self.db, item.url)
         evidence = item.evidence.stronger(stored)
-        if known[0] == "article" and evidence == stored:
+        if known[0] == UrlKind.ARTICLE and evidence == stored:
             return []
         capture = self.captures.load(known[1])
         result = extract(capture.body, item.url, self.selectors.get(item.site), evidence,
@@ -141,7 +143,7 @@ class Archive:
                 return []
             identifier, outcome = save_article(self.db, result, item.site, known[1], capture.sha256, run_id)
             record_url(self.db, item.url, item.site, known[2], result, None, known[1], identifier, run_id)
-        return [] if known[0] == "article" else [outcome]
+        return [] if known[0] == UrlKind.ARTICLE else [outcome]
 
     def not_modified(self, item: NotModified) -> None:
         """A 304: the page is as stored; only its check times move."""

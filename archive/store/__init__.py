@@ -16,6 +16,7 @@ from archive.store.crawlstate import (
     record_skip,
     stored_evidence,
 )
+from archive.store.kinds import NO_READING, NOT_READ, PAGES, UNFETCHED, UrlKind
 from archive.store.lock import ArchiveLock, ArchiveLocked
 from archive.store.profiles import learned_sample, load_profiles, profile_sample, save_profile
 from archive.store.read import articles_per_site, latest_run
@@ -39,5 +40,5 @@ __all__ = [
     "load_profiles", "mark_interrupted_runs", "open_archive", "profile_sample", "Recheck", "record_check",
     "record_discovery_document", "record_evidence", "record_fetch_error", "record_gone", "record_skip", "record_url",
     "save_article", "save_profile", "save_site", "site_counts", "start_run", "stored_evidence", "update_run_stats",
-    "UrlState", "utc_now",
+    "UrlState", "utc_now", "NO_READING", "NOT_READ", "PAGES", "UNFETCHED", "UrlKind",
 ]

@@ -30,7 +30,7 @@ from archive.records import (
     PostListing,
     WordPressApi,
 )
-from archive.store import UrlState, utc_now
+from archive.store import UrlKind, UrlState, utc_now
 from scraper.discovery import (
     FEED_TYPES,
     WP_DUPLICATE_VIEWS,
@@ -122,9 +122,9 @@ class ClinicBlogsSpider(scrapy.Spider):
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self.url_state.get(site.name, {}).items():
-                if state.kind == "sitemap":  # read every run: that is where new posts show up
+                if state.kind == UrlKind.SITEMAP:  # read every run: that is where new posts show up
                     yield self._discovery(url, site, self.parse_sitemap)
-                elif state.kind == "feed" and not self._comment_feed(site, url):
+                elif state.kind == UrlKind.FEED and not self._comment_feed(site, url):
                     request = self._feed(url, site, 0, site.name in self.wp_api)
                     if request is not None:
                         yield request
@@ -153,7 +153,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="sitemap")
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.SITEMAP)
         listed_in = "post-sitemap" if lists_posts(response.request.url) else "sitemap"
         archives = lists_archives(response.request.url)
         for entry in parse_sitemap(body):
@@ -172,7 +172,7 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         site = self._by_name[response.meta["site"]]
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="feed")
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.FEED)
         for url in parse_feed(response.body):
             item = self.page_request(url, site, depth=0, listed_in="feed")
             if item is not None:
@@ -277,7 +277,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         below = url.rstrip("/").removesuffix("/feed")
         state = self.url_state.get(site.name, {})
         post = state.get(below + "/") or state.get(below)
-        return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
+        return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == UrlKind.ARTICLE)
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
                      start: bool = False, listed_in: str | None = None, api: WpPost | None = None,
@@ -305,12 +305,12 @@ class ClinicBlogsSpider(scrapy.Spider):
             if key in self._passed[site.name]:
                 return None
             self._passed[site.name].add(key)
-            return FetchFailure(url=url, site=site.name, kind="skipped", reason=skip)
+            return FetchFailure(url=url, site=site.name, kind=UrlKind.SKIPPED, reason=skip)
         return self._fetch(url, key, site, state, depth)
 
     def _skip_reason(self, site: Site, state: UrlState | None, lastmod: str | None) -> str | None:
         """Why a page found this run is not requested now (not changed, not due, over budget), or None."""
-        known = state is not None and not state.pending and state.kind not in ("error", "skipped")
+        known = state is not None and not state.pending and state.kind not in (UrlKind.ERROR, UrlKind.SKIPPED)
         recheck_all = self.settings.getbool("ARCHIVE_RECHECK_ALL")
         if known and not recheck_all and lastmod and state.last_checked and _iso(lastmod) <= state.last_checked:
             return f"lastmod: {lastmod} is not newer than the last fetch"
@@ -415,27 +415,27 @@ class ClinicBlogsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         site = self.site_for(request)
-        kind, status = "error", None
+        kind, status = UrlKind.ERROR, None
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
             if "retry_after" in request.meta:
                 reason += f" (asked to retry after {request.meta['retry_after']:.0f} s)"
             if status in GONE_STATUSES and request.callback == self.parse_page:
-                kind = "gone"
+                kind = UrlKind.GONE
         elif failure.check(IgnoreRequest):
-            kind, reason = "skipped", str(failure.value) or "ignored"
+            kind, reason = UrlKind.SKIPPED, str(failure.value) or "ignored"
             if "robots.txt" in reason:
                 reason = f"robots: {reason}"
             elif "redirections" in reason:  # a redirect loop or chain: the site's fault, not a choice
-                kind, reason = "error", f"redirect loop or chain: {reason}"
+                kind, reason = UrlKind.ERROR, f"redirect loop or chain: {reason}"
         elif failure.check(DNSLookupError):
             reason = "DNS lookup failed"
         elif failure.check(TimeoutError, TCPTimedOutError):
             reason = "timed out"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        log = self.logger.info if kind != "error" else self.logger.warning
+        log = self.logger.info if kind != UrlKind.ERROR else self.logger.warning
         log("%s %s: %s", kind, request.url, reason)
         if site is not None and not request.url.endswith("/robots.txt"):
             first_url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
