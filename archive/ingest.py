@@ -34,6 +34,7 @@ from archive.store import (
     record_skip,
     record_url,
     save_article,
+    save_wp_api,
     stored_evidence,
 )
 
@@ -112,7 +113,7 @@ class Archive:
                 record_discovery_document(db, item.url, item.site, item.kind, run_id)
                 return [f"read_{item.kind}s"]
             if isinstance(item, WordPressApi):
-                db["sites"].update(item.site, {"wp_api": item.root})
+                save_wp_api(db, item.site, item.root)
                 return []
             if item.kind == UrlKind.SKIPPED:
                 record_skip(db, item.url, item.site, item.reason, run_id)

@@ -30,6 +30,7 @@ from archive.store import (
     evidence_from_row,
     load_profiles,
     open_archive,
+    record_reading,
     save_article,
 )
 
@@ -121,6 +122,5 @@ def _write(db, job: Job, result, sha256: str | None) -> str:
     if isinstance(result, Article):
         identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
                                            source="re-extraction")
-    # what the page is now read as; when and by which run it was fetched stay as they were
-    db["urls"].update(job.url, {"kind": result.kind, "reason": result.reason, "article_id": identifier})
+    record_reading(db, job.url, result, identifier)
     return outcome

@@ -25,6 +25,7 @@ from archive.store import (
     finish_run,
     mark_interrupted_runs,
     save_site,
+    set_run_sites,
     site_counts,
     start_run,
     update_run_stats,
@@ -146,7 +147,7 @@ class Ingester:
             listed = self._sites(run_id)
             names = sorted(set(listed) | {site["name"] for site in sites})
             if names != sorted(listed):
-                db["runs"].update(run_id, {"sites": json.dumps(names)})
+                set_run_sites(db, run_id, names)
 
     def _run_id(self, token: str, sites: list[str] | None = None) -> int:
         if token not in self.run_ids:

@@ -1,4 +1,5 @@
-"""Every write to the archive database goes through these functions."""
+"""Writes to the archive database. Every write goes through archive.store: these functions,
+crawlstate (per-URL state), versions and profiles; no module outside the package writes SQLite."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ def save_site(db: sqlite_utils.Database, name: str, start_urls: list[str],
     }, pk="name")
 
 
+def save_wp_api(db: sqlite_utils.Database, site: str, root: str) -> None:
+    """Where the site's WordPress REST API answered, so the next crawl asks it first."""
+    db["sites"].update(site, {"wp_api": root})
+
+
 def start_run(db: sqlite_utils.Database, sites: list[str]) -> int:
     with db.atomic():
         table = db["runs"].insert({"started": utc_now(), "status": "running",
@@ -54,6 +60,11 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, stats: dict)
     with db.atomic():
         db["runs"].update(run_id, {"finished": utc_now(), "status": status,
                                    "stats": json.dumps(stats, sort_keys=True)})
+
+
+def set_run_sites(db: sqlite_utils.Database, run_id: int, sites: list[str]) -> None:
+    """The sites a run crawls, when more join it (a fleet's crawlers join one by one)."""
+    db["runs"].update(run_id, {"sites": json.dumps(sites)})
 
 
 def update_run_stats(db: sqlite_utils.Database, run_id: int, stats: dict) -> None:
@@ -160,6 +171,20 @@ def record_url(db: sqlite_utils.Database, url: str, site: str, status: int,
         "last_fetched": utc_now(), "capture_id": capture_id, "article_id": article_id_,
         "run_id": run_id,
     }, pk="url")
+
+
+def record_reading(db: sqlite_utils.Database, url: str, result: Article | NotArticle,
+                   article_id_: str | None) -> None:
+    """What a stored capture of `url` now reads as; when and by which run it was fetched stay."""
+    db["urls"].update(url, {"kind": result.kind, "reason": result.reason, "article_id": article_id_})
+
+
+def replace_duplicate_groups(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """The duplicate_groups table becomes `rows` (group_id, article_id, kind, similarity, site),
+    in one transaction."""
+    with db.atomic():
+        db.execute("delete from duplicate_groups")
+        db["duplicate_groups"].insert_all(rows)
 
 
 def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person]) -> None:
