@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +34,7 @@ from archive.store import (
 
 CHUNK = 16
 WRITE_BATCH = 64
-_store: sqlite3.Connection | None = None
+_store: CaptureStore | None = None
 _profiles: dict[str, SiteProfile] = {}
 
 
@@ -52,17 +50,18 @@ class Job:
 
 def _open_store(path: str, profiles: dict[str, dict]) -> None:
     global _store, _profiles
-    _store = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    _store = CaptureStore(path, read_only=True)
     _profiles = {site: SiteProfile.from_json(data) for site, data in profiles.items()}
 
 
 def _extract_job(job: Job):
-    row = _store.execute("select body, final_url, sha256 from captures where id = ?", [job.capture_id]).fetchone()
-    if row is None:
+    stored = _store.read_body(job.capture_id)
+    if stored is None:
         return job, None, None
+    body, final_url, sha256 = stored
     selectors = json.loads(job.selectors or "{}")
-    result = extract(zlib.decompress(row[0]), row[1] or job.url, selectors, job.evidence, _profiles.get(job.site))
-    return job, result, row[2]
+    result = extract(body, final_url or job.url, selectors, job.evidence, _profiles.get(job.site))
+    return job, result, sha256
 
 
 def reprocess(db_path: str | Path, site: str | None = None, workers: int | None = None,

@@ -1,7 +1,11 @@
 import json
+import sqlite3
 
-from archive.records import Article, DateValue, Link, Person, Reference
-from archive.store import open_archive, save_article, save_site
+import pytest
+import sqlite_utils
+
+from archive.records import Article, Capture, DateValue, Link, Person, Reference
+from archive.store import CaptureStore, open_archive, save_article, save_site
 from archive.store.schema import migrations
 
 
@@ -101,3 +105,31 @@ def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
     changed.references = changed.references[:1]
     save_article(db, changed, "Clinic", 2, "def", None)
     assert db["citations"].count == 1
+
+
+def test_a_captures_store_made_before_its_migrations_keeps_its_rows(tmp_path):
+    path = tmp_path / "archive.captures.db"
+    old = sqlite_utils.Database(path)  # as CaptureStore created it before the captures had migrations
+    old["captures"].create({"id": int, "url": str, "final_url": str, "status": int, "headers": str, "body": bytes,
+                            "sha256": str, "size": int, "fetched_at": str, "site": str, "run_id": int}, pk="id")
+    old["captures"].create_index(["url"])
+    old.close()
+    capture = Capture("http://c.test/p/", "http://c.test/p/", 200, {"ETag": "x"}, b"<p>hi</p>",
+                      "2026-01-01T00:00:00+00:00", "Clinic")
+    store = CaptureStore(path)
+    capture_id = store.save(capture)
+    store.close()
+    reader = CaptureStore(path, read_only=True)
+    assert reader.load(capture_id) == capture
+    assert reader.get(capture_id + 1) is None
+    assert reader.describe(capture_id, with_body=True)["body"] == b"<p>hi</p>"
+    assert list(reader.mismatched()) == [] and reader.digests() == {capture_id: capture.sha256}
+    reader.close()
+    assert [row["name"] for row in sqlite_utils.Database(path).query(
+        "select name from _sqlite_migrations where migration_set = 'clinic_archive_captures'")] == ["m001_captures"]
+
+
+def test_a_read_only_captures_store_never_creates_the_file(tmp_path):
+    with pytest.raises(sqlite3.OperationalError):
+        CaptureStore(tmp_path / "none.captures.db", read_only=True)
+    assert not (tmp_path / "none.captures.db").exists()
