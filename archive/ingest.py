@@ -20,6 +20,7 @@ from archive.records import (
 from archive.store import (
     NO_READING,
     CaptureStore,
+    Fetch,
     Recheck,
     UrlKind,
     add_pending,
@@ -83,14 +84,13 @@ class Archive:
         capture_id = self.captures.save(capture)
         result = extract(capture.body, url, self.selectors.get(capture.site), evidence,
                          self.profiles.get(capture.site))
+        fetch = Fetch(url, capture.site, capture.status, capture_id, capture.sha256, capture.run_id)
         with self.db.atomic():
             if isinstance(result, Article):
-                identifier, outcome = save_article(self.db, result, capture.site, capture_id,
-                                                   capture.sha256, capture.run_id)
+                identifier, outcome = save_article(self.db, result, fetch)
             else:
                 identifier, outcome = None, result.kind
-            record_url(self.db, url, capture.site, capture.status, result, None,
-                       capture_id, identifier, capture.run_id)
+            record_url(self.db, fetch, result, identifier)
             record_evidence(self.db, url, evidence)
             self._checked(capture, unchanged=outcome == "unchanged")
         return outcome
@@ -142,8 +142,9 @@ class Archive:
             record_evidence(self.db, item.url, evidence)
             if not isinstance(result, Article):
                 return []
-            identifier, outcome = save_article(self.db, result, item.site, known[1], capture.sha256, run_id)
-            record_url(self.db, item.url, item.site, known[2], result, None, known[1], identifier, run_id)
+            fetch = Fetch(item.url, item.site, known[2], known[1], capture.sha256, run_id)
+            identifier, outcome = save_article(self.db, result, fetch)
+            record_url(self.db, fetch, result, identifier)
         return [] if known[0] == UrlKind.ARTICLE else [outcome]
 
     def not_modified(self, item: NotModified) -> None:

@@ -24,6 +24,7 @@ from archive.records import Article, CrawlEvidence
 from archive.store import (
     EVIDENCE_COLUMNS,
     CaptureStore,
+    Fetch,
     captures_path,
     evidence_from_row,
     load_profiles,
@@ -119,7 +120,7 @@ def _write(db, job: Job, result, sha256: str | None) -> str:
         return "missing capture"
     identifier, outcome = None, "not article"
     if isinstance(result, Article):
-        identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
-                                           source="re-extraction")
+        fetch = Fetch(job.url, job.site, job.status, job.capture_id, sha256)
+        identifier, outcome = save_article(db, result, fetch, source="re-extraction")
     record_reading(db, job.url, result, identifier)
     return outcome

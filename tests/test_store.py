@@ -5,8 +5,13 @@ import pytest
 import sqlite_utils
 
 from archive.records import Article, Capture, DateValue, Link, Person, Reference
-from archive.store import CaptureStore, open_archive, save_article, save_site
+from archive.store import CaptureStore, Fetch, open_archive, save_article, save_site
 from archive.store.schema import migrations
+
+
+def clinic_fetch(capture_id: int, sha256: str, run_id: int | None) -> Fetch:
+    """The fetch an article of the test site "Clinic" was read from."""
+    return Fetch("http://clinic.test/", "Clinic", 200, capture_id, sha256, run_id)
 
 
 def make_article(body="Mesenchymal stem cells reduce pain in chronic low back pain.", title="Stem cells"):
@@ -59,13 +64,13 @@ def test_older_archive_is_upgraded_in_place_keeping_its_rows(tmp_path):
 
 def test_new_then_unchanged_then_changed(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, outcome = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, outcome = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert outcome == "new"
     first = db["articles"].get(identifier)
-    assert save_article(db, make_article(), "Clinic", 2, "abc", None) == (identifier, "unchanged")
+    assert save_article(db, make_article(), clinic_fetch(2, "abc", None)) == (identifier, "unchanged")
     assert db["articles"].get(identifier)["capture_id"] == 1  # same content keeps its capture
     assert save_article(db, make_article(body="Edited claim about platelet rich plasma."),
-                        "Clinic", 3, "def", None) == (identifier, "changed")
+                        clinic_fetch(3, "def", None)) == (identifier, "changed")
     row = db["articles"].get(identifier)
     assert row["first_seen"] == first["first_seen"] and row["capture_id"] == 3
     assert db["articles"].count == 1
@@ -73,16 +78,16 @@ def test_new_then_unchanged_then_changed(tmp_path):
 
 def test_fts_follows_updates(tmp_path):
     db = archive_with_site(tmp_path)
-    save_article(db, make_article(), "Clinic", 1, "abc", None)
+    save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert [r["title"] for r in db["articles"].search("mesenchymal")] == ["Stem cells"]
-    save_article(db, make_article(body="Now about platelet rich plasma only."), "Clinic", 2, "def", None)
+    save_article(db, make_article(body="Now about platelet rich plasma only."), clinic_fetch(2, "def", None))
     assert list(db["articles"].search("mesenchymal")) == []
     assert [r["title"] for r in db["articles"].search("platelet")] == ["Stem cells"]
 
 
 def test_people_keep_roles_and_credentials(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, _ = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     rows = list(db.query(
         "select p.name, ap.role, ap.credentials from article_people ap join people p on p.id = ap.person_id "
         "where ap.article_id = ? order by ap.position", [identifier]))
@@ -93,7 +98,7 @@ def test_people_keep_roles_and_credentials(tmp_path):
 
 def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, _ = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert [(r["position"], r["pmid"], r["year"]) for r in db["citations"].rows_where(order_by="position")] == [
         (1, None, 2016), (2, "30000001", 2019)]
     assert [r["kind"] for r in db["links"].rows] == ["study"]
@@ -103,7 +108,7 @@ def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
         "author", "medical reviewer"]
     changed = make_article(body="A new body.")
     changed.references = changed.references[:1]
-    save_article(db, changed, "Clinic", 2, "def", None)
+    save_article(db, changed, clinic_fetch(2, "def", None))
     assert db["citations"].count == 1
 
 

@@ -22,6 +22,7 @@ from archive.store.profiles import learned_sample, load_profiles, profile_sample
 from archive.store.read import articles_per_site, latest_run
 from archive.store.schema import fold_wal, open_archive
 from archive.store.write import (
+    Fetch,
     article_id,
     finish_run,
     mark_interrupted_runs,
@@ -40,10 +41,10 @@ from archive.store.write import (
 
 __all__ = [
     "add_pending", "ArchiveLock", "ArchiveLocked", "article_id", "articles_per_site", "captures_path", "CaptureStore",
-    "crawl_state", "EVIDENCE_COLUMNS", "evidence_from_row", "finish_run", "fold_wal", "latest_run", "learned_sample",
-    "load_profiles", "mark_interrupted_runs", "NO_READING", "NOT_READ", "open_archive", "PAGES", "profile_sample",
-    "Recheck", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error", "record_gone",
-    "record_reading", "record_skip", "record_url", "replace_duplicate_groups", "save_article", "save_profile",
-    "save_site", "save_wp_api", "set_run_sites", "site_counts", "start_run", "stored_evidence", "UNFETCHED",
-    "update_run_stats", "UrlKind", "UrlState", "utc_now"
+    "crawl_state", "EVIDENCE_COLUMNS", "evidence_from_row", "Fetch", "finish_run", "fold_wal", "latest_run",
+    "learned_sample", "load_profiles", "mark_interrupted_runs", "NO_READING", "NOT_READ", "open_archive", "PAGES",
+    "profile_sample", "Recheck", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error",
+    "record_gone", "record_reading", "record_skip", "record_url", "replace_duplicate_groups", "save_article",
+    "save_profile", "save_site", "save_wp_api", "set_run_sites", "site_counts", "start_run", "stored_evidence",
+    "UNFETCHED", "update_run_stats", "UrlKind", "UrlState", "utc_now"
 ]

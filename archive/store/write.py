@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -105,14 +106,32 @@ def mark_interrupted_runs(db: sqlite_utils.Database, still_open: tuple[int, ...]
     return ids
 
 
-def save_article(db: sqlite_utils.Database, article: Article, site: str, capture_id: int | None,
-                 capture_sha256: str | None, run_id: int | None, source: str = "site") -> tuple[str, str]:
+@dataclass(frozen=True)
+class Fetch:
+    """A stored fetch of a URL, as a reading of it is recorded: the site, the HTTP status,
+    the capture holding the bytes (and their sha256), and the run that fetched them (None for
+    a re-extraction, which keeps the run that fetched them).
+
+    >>> Fetch("https://c.test/p/", "Clinic", 200, capture_id=7, capture_sha256="ab12", run_id=3)
+    Fetch(url='https://c.test/p/', site='Clinic', status=200, capture_id=7, capture_sha256='ab12', run_id=3)
+    """
+
+    url: str
+    site: str
+    status: int
+    capture_id: int | None = None
+    capture_sha256: str | None = None
+    run_id: int | None = None
+
+
+def save_article(db: sqlite_utils.Database, article: Article, fetch: Fetch, source: str = "site") -> tuple[str, str]:
     """Insert or update an article, its people and references, and add a version when its
     title, body, dates, people or references changed.
 
     Returns (article id, 'new' | 'changed' | 'unchanged'). source is 'site' for a fetch and
     're-extraction' when a newer extractor reread a stored capture.
     """
+    site, capture_id, capture_sha256, run_id = fetch.site, fetch.capture_id, fetch.capture_sha256, fetch.run_id
     now = utc_now()
     identifier = article_id(article)
     previous = db.execute("select first_seen from articles where id = ?", [identifier]).fetchone()
@@ -159,17 +178,16 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
     return identifier, "changed" if previous else "new"
 
 
-def record_url(db: sqlite_utils.Database, url: str, site: str, status: int,
-               result: Article | NotArticle | str, reason: str | None, capture_id: int | None,
-               article_id_: str | None, run_id: int | None) -> None:
-    """What happened to a URL: its kind (article, listing, other, error, skipped, unparseable)
+def record_url(db: sqlite_utils.Database, fetch: Fetch, result: Article | NotArticle | str,
+               article_id_: str | None = None, reason: str | None = None) -> None:
+    """What a fetch of a URL was read as: its kind (a UrlKind: article, listing, other...)
     and why, so nothing is dropped silently."""
     kind = result if isinstance(result, str) else result.kind
     why = reason or (None if isinstance(result, str) else result.reason)
     db["urls"].upsert({
-        "url": url, "site": site, "kind": kind, "reason": why, "status": status,
-        "last_fetched": utc_now(), "capture_id": capture_id, "article_id": article_id_,
-        "run_id": run_id,
+        "url": fetch.url, "site": fetch.site, "kind": kind, "reason": why, "status": fetch.status,
+        "last_fetched": utc_now(), "capture_id": fetch.capture_id, "article_id": article_id_,
+        "run_id": fetch.run_id,
     }, pk="url")
 
 
