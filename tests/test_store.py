@@ -5,7 +5,19 @@ import pytest
 import sqlite_utils
 
 from archive.records import Article, Capture, DateValue, Link, Person, Reference
-from archive.store import CaptureStore, Fetch, open_archive, save_article, save_site
+from archive.store import (
+    CaptureStore,
+    Fetch,
+    Recheck,
+    UrlKind,
+    open_archive,
+    record_check,
+    record_fetch_error,
+    record_gone,
+    record_skip,
+    save_article,
+    save_site,
+)
 from archive.store.schema import migrations
 
 
@@ -138,3 +150,24 @@ def test_a_read_only_captures_store_never_creates_the_file(tmp_path):
     with pytest.raises(sqlite3.OperationalError):
         CaptureStore(tmp_path / "none.captures.db", read_only=True)
     assert not (tmp_path / "none.captures.db").exists()
+
+
+@pytest.mark.parametrize(("stored", "outcome", "kind"), [
+    (None, "skip", UrlKind.SKIPPED), (UrlKind.PENDING, "skip", UrlKind.SKIPPED),
+    (UrlKind.ERROR, "skip", UrlKind.ERROR), (UrlKind.ARTICLE, "skip", UrlKind.ARTICLE),
+    (None, "error", UrlKind.ERROR), (UrlKind.PENDING, "error", UrlKind.ERROR),
+    (UrlKind.SKIPPED, "error", UrlKind.SKIPPED), (UrlKind.LISTING, "error", UrlKind.LISTING),
+    (None, "gone", UrlKind.GONE), (UrlKind.ARTICLE, "gone", UrlKind.ARTICLE),
+    (None, "check", UrlKind.PENDING), (UrlKind.OTHER, "check", UrlKind.OTHER),
+])
+def test_each_crawl_outcome_moves_a_url_kind_as_kinds_py_says(tmp_path, stored, outcome, kind):
+    db = archive_with_site(tmp_path)
+    url = "http://clinic.test/blog/p/"
+    if stored:
+        db["urls"].insert({"url": url, "site": "Clinic", "kind": stored})
+    {"skip": lambda: record_skip(db, url, "Clinic", "robots: disallowed", None),
+     "error": lambda: record_fetch_error(db, None, "Clinic", url, 500, "HTTP 500"),
+     "gone": lambda: record_gone(db, url, "Clinic", 404, None, Recheck()),
+     "check": lambda: record_check(db, url, "Clinic", unchanged=False, headers={}, sha256="ab", recheck=Recheck()),
+     }[outcome]()
+    assert db["urls"].get(url)["kind"] == kind
