@@ -82,6 +82,12 @@ class UrlState:
         return None
 
 
+def _stored_kind(row: tuple | None, column: int) -> str | None:
+    """A urls row's kind as the kinds.after_* transitions take it: None when there is no row
+    (a row without a kind is a kind none of them name)."""
+    return None if row is None else row[column] or ""
+
+
 def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
     rows = db.execute(
         "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since, "
@@ -103,7 +109,7 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
                  requested_url: str | None = None, run_id: int | None = None) -> None:
     """After a fetch or a 304: validators, content hash, and the next time the page is due."""
     row = db.execute("select check_interval, unchanged_checks, kind from urls where url = ?", [url]).fetchone()
-    previous_interval, unchanged_checks, kind = (row or (None, 0, None))
+    previous_interval, unchanged_checks, _ = (row or (None, 0, None))
     interval = recheck.next_interval(previous_interval, unchanged)
     now = datetime.now(UTC)
     update = {
@@ -118,7 +124,7 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
         update["last_modified"] = lowered.get("last-modified")
     if sha256 is not None:
         update["content_sha256"] = sha256
-    if new_kind := after_check(kind):
+    if new_kind := after_check(_stored_kind(row, 2)):
         update.update(kind=new_kind, first_seen=update["last_checked"], run_id=run_id)
     db["urls"].upsert(update, pk="url")
     db.execute("update articles set gone_since = null where id = (select article_id from urls where url = ?)",
@@ -142,7 +148,7 @@ def record_gone(db: sqlite_utils.Database, url: str, site: str, status: int, run
     update = {"url": url, "site": site, "gone_since": since, "status": status, "last_checked": now,
               "next_check": next_check, "check_interval": interval, "last_outcome": f"gone: HTTP {status}",
               "run_id": run_id}
-    if new_kind := after_gone(row[2] if row else None):
+    if new_kind := after_gone(_stored_kind(row, 2)):
         update.update(kind=new_kind, first_seen=now, reason=f"HTTP {status}")
     db["urls"].upsert(update, pk="url")
     db.execute("update articles set gone_since = coalesce(gone_since, ?) "
@@ -153,7 +159,7 @@ def record_skip(db: sqlite_utils.Database, url: str, site: str, reason: str, run
     """A URL deliberately not fetched (robots.txt, budget): known URLs keep their kind and article."""
     now = utc_now()
     row = db.execute("select kind from urls where url = ?", [url]).fetchone()
-    new_kind = after_skip(row[0] if row else None)
+    new_kind = after_skip(_stored_kind(row, 0))
     if row and not new_kind:
         db["urls"].update(url, {"last_outcome": f"skipped: {reason}", "run_id": run_id})
     elif row:
@@ -171,7 +177,7 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
     db["fetch_errors"].insert({"run_id": run_id, "site": site, "url": url, "status": status,
                                "reason": reason, "at": now})
     row = db.execute("select kind from urls where url = ?", [url]).fetchone()
-    new_kind = after_fetch_error(row[0] if row else None)
+    new_kind = after_fetch_error(_stored_kind(row, 0))
     if row and not new_kind:
         db["urls"].update(url, {"last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
     elif row:  # never fetched well: an error, which the next crawl tries again
