@@ -15,6 +15,8 @@ from typing import NamedTuple
 import sqlite_utils
 from datasketch import MinHash, MinHashLSH
 
+from archive.store import replace_duplicate_groups
+
 logger = logging.getLogger(__name__)
 
 NUM_PERM = 128
@@ -82,9 +84,7 @@ def rebuild_duplicate_groups(db: sqlite_utils.Database, threshold: float = 0.8) 
         for group in groups for member in group.members
     ]
     # Found before the transaction: hashing a large archive shouldn't hold the write lock.
-    with db.atomic():
-        db.execute("delete from duplicate_groups")
-        db["duplicate_groups"].insert_all(rows)
+    replace_duplicate_groups(db, rows)
     return len(groups)
 
 

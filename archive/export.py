@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
-import zlib
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
 
-from archive.store import captures_path, open_archive
+from archive.store import CaptureStore, captures_path, open_archive
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
 BATCH = 1000
@@ -120,33 +119,30 @@ def _parquet(rows, output: Path, db_path) -> int:
 
 
 def _warc(rows, output: Path, db_path) -> int:
-    import sqlite3
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    store = sqlite3.connect(f"file:{captures_path(db_path)}?mode=ro", uri=True)
+    store = CaptureStore(captures_path(db_path), read_only=True)
     count = 0
     try:
         with output.open("wb") as out:
             writer = WARCWriter(out, gzip=output.name.endswith(".gz"), warc_version="1.1")
             for row in rows:
-                capture = store.execute("select final_url, status, headers, body, fetched_at from captures "
-                                        "where id = ?", [row["capture_id"]]).fetchone()
+                capture = store.get(row["capture_id"]) if row["capture_id"] is not None else None
                 if capture is None:
                     continue
-                url, status, headers, body, fetched_at = capture
-                body = zlib.decompress(body)
+                url, status, body = capture.final_url, capture.status, capture.body
                 # the stored body is decoded: drop the encodings that no longer describe it
-                kept = [(k, v) for k, v in json.loads(headers).items()
+                kept = [(k, v) for k, v in capture.headers.items()
                         if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")]
                 kept.append(("Content-Length", str(len(body))))
                 phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "OK"
                 http_headers = StatusAndHeaders(f"{status} {phrase}", kept, protocol="HTTP/1.1")
                 record = writer.create_warc_record(url, "response", payload=BytesIO(body),
                                                    http_headers=http_headers,
-                                                   warc_headers_dict={"WARC-Date": _warc_date(fetched_at)})
+                                                   warc_headers_dict={"WARC-Date": _warc_date(capture.fetched_at)})
                 writer.write_record(record)
                 count += 1
     finally:

@@ -18,8 +18,11 @@ from archive.records import (
     WordPressApi,
 )
 from archive.store import (
+    NO_READING,
     CaptureStore,
+    Fetch,
     Recheck,
+    UrlKind,
     add_pending,
     captures_path,
     load_profiles,
@@ -32,6 +35,7 @@ from archive.store import (
     record_skip,
     record_url,
     save_article,
+    save_wp_api,
     stored_evidence,
 )
 
@@ -70,8 +74,8 @@ class Archive:
         evidence = capture.evidence.stronger(stored) if capture.evidence else stored
         # The same bytes read the same, unless the site now lists as a post what was not read as one.
         newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post
-                            and known[1] != "article")
-        if known and known[0] == capture.sha256 and known[1] not in ("pending", "error", "gone") \
+                            and known[1] != UrlKind.ARTICLE)
+        if known and known[0] == capture.sha256 and known[1] not in NO_READING \
                 and not newly_listed:
             with self.db.atomic():
                 record_evidence(self.db, url, evidence)
@@ -80,14 +84,13 @@ class Archive:
         capture_id = self.captures.save(capture)
         result = extract(capture.body, url, self.selectors.get(capture.site), evidence,
                          self.profiles.get(capture.site))
+        fetch = Fetch(url, capture.site, capture.status, capture_id, capture.sha256, capture.run_id)
         with self.db.atomic():
             if isinstance(result, Article):
-                identifier, outcome = save_article(self.db, result, capture.site, capture_id,
-                                                   capture.sha256, capture.run_id)
+                identifier, outcome = save_article(self.db, result, fetch)
             else:
                 identifier, outcome = None, result.kind
-            record_url(self.db, url, capture.site, capture.status, result, None,
-                       capture_id, identifier, capture.run_id)
+            record_url(self.db, fetch, result, identifier)
             record_evidence(self.db, url, evidence)
             self._checked(capture, unchanged=outcome == "unchanged")
         return outcome
@@ -110,12 +113,12 @@ class Archive:
                 record_discovery_document(db, item.url, item.site, item.kind, run_id)
                 return [f"read_{item.kind}s"]
             if isinstance(item, WordPressApi):
-                db["sites"].update(item.site, {"wp_api": item.root})
+                save_wp_api(db, item.site, item.root)
                 return []
-            if item.kind == "skipped":
+            if item.kind == UrlKind.SKIPPED:
                 record_skip(db, item.url, item.site, item.reason, run_id)
                 return ["skipped", f"skipped_by/{item.reason.split(':')[0]}"]
-            if item.kind == "gone":
+            if item.kind == UrlKind.GONE:
                 record_gone(db, item.url, item.site, item.status or 404, run_id, self.recheck)
                 return ["gone"]
             record_fetch_error(db, run_id, item.site, item.url, item.status, item.reason)
@@ -126,7 +129,7 @@ class Archive:
         WordPress API says of it): read its stored capture again with that evidence. Returns
         ['new'] when it now reads as a post; an article read again is not counted twice."""
         known = self.db.execute("select kind, capture_id, status from urls where url = ?", [item.url]).fetchone()
-        if not known or known[0] in ("pending", "error", "gone") or not known[1]:
+        if not known or known[0] in NO_READING or not known[1]:
             return []  # not read yet (its capture will carry the evidence), or nothing to change
         stored = stored_evidence(self.db, item.url)
         evidence = item.evidence.stronger(stored)
@@ -139,9 +142,10 @@ class Archive:
             record_evidence(self.db, item.url, evidence)
             if not isinstance(result, Article):
                 return []
-            identifier, outcome = save_article(self.db, result, item.site, known[1], capture.sha256, run_id)
-            record_url(self.db, item.url, item.site, known[2], result, None, known[1], identifier, run_id)
-        return [] if known[0] == "article" else [outcome]
+            fetch = Fetch(item.url, item.site, known[2], known[1], capture.sha256, run_id)
+            identifier, outcome = save_article(self.db, result, fetch)
+            record_url(self.db, fetch, result, identifier)
+        return [] if known[0] == UrlKind.ARTICLE else [outcome]
 
     def not_modified(self, item: NotModified) -> None:
         """A 304: the page is as stored; only its check times move."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -24,16 +22,19 @@ from archive.records import Article, CrawlEvidence
 from archive.runs import ArchiveWriter
 from archive.store import (
     EVIDENCE_COLUMNS,
+    CaptureStore,
+    Fetch,
     captures_path,
     evidence_from_row,
     load_profiles,
     open_archive,
+    record_reading,
     save_article,
 )
 
 CHUNK = 16
 WRITE_BATCH = 64
-_store: sqlite3.Connection | None = None
+_store: CaptureStore | None = None
 _profiles: dict[str, SiteProfile] = {}
 
 
@@ -49,17 +50,18 @@ class Job:
 
 def _open_store(path: str, profiles: dict[str, dict]) -> None:
     global _store, _profiles
-    _store = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    _store = CaptureStore(path, read_only=True)
     _profiles = {site: SiteProfile.from_json(data) for site, data in profiles.items()}
 
 
 def _extract_job(job: Job):
-    row = _store.execute("select body, final_url, sha256 from captures where id = ?", [job.capture_id]).fetchone()
-    if row is None:
+    stored = _store.read_body(job.capture_id)
+    if stored is None:
         return job, None, None
+    body, final_url, sha256 = stored
     selectors = json.loads(job.selectors or "{}")
-    result = extract(zlib.decompress(row[0]), row[1] or job.url, selectors, job.evidence, _profiles.get(job.site))
-    return job, result, row[2]
+    result = extract(body, final_url or job.url, selectors, job.evidence, _profiles.get(job.site))
+    return job, result, sha256
 
 
 def reprocess(db_path: str | Path, site: str | None = None, workers: int | None = None,
@@ -115,8 +117,7 @@ def _write(db, job: Job, result, sha256: str | None) -> str:
         return "missing capture"
     identifier, outcome = None, "not article"
     if isinstance(result, Article):
-        identifier, outcome = save_article(db, result, job.site, job.capture_id, sha256, None,
-                                           source="re-extraction")
-    # what the page is now read as; when and by which run it was fetched stay as they were
-    db["urls"].update(job.url, {"kind": result.kind, "reason": result.reason, "article_id": identifier})
+        fetch = Fetch(job.url, job.site, job.status, job.capture_id, sha256)
+        identifier, outcome = save_article(db, result, fetch, source="re-extraction")
+    record_reading(db, job.url, result, identifier)
     return outcome

@@ -27,7 +27,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: 
 from archive import Archive  # noqa: E402
 from archive.records import Article, Capture, DateValue, Person, Reference  # noqa: E402
 from archive.reprocess import reprocess  # noqa: E402
-from archive.store import save_article, save_site  # noqa: E402
+from archive.store import Fetch, save_article, save_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH = 500
@@ -68,7 +68,8 @@ def bench_writes(db_path: Path, count: int) -> float:
         with archive.db.atomic():
             for article, capture in batch:
                 capture_id = archive.captures.save(capture)
-                save_article(archive.db, article, capture.site, capture_id, capture.sha256, None)
+                save_article(archive.db, article, Fetch(capture.final_url, capture.site, capture.status,
+                                                        capture_id, capture.sha256))
         seconds += time.perf_counter() - start
     archive.close()
     return count / seconds

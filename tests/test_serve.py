@@ -11,7 +11,7 @@ from archive.records import DateValue, Person, Reference
 from archive.serve import make_datasette
 from archive.store import ArchiveLock, open_archive, save_site
 from archive.store.crawlstate import record_fetch_error
-from archive.store.write import finish_run, save_article, start_run
+from archive.store.write import Fetch, finish_run, save_article, start_run
 from tests.test_store import make_article
 
 KNEE = dataclasses.replace(
@@ -26,6 +26,11 @@ SHOULDER = dataclasses.replace(
     url="http://clinic.test/blog/shoulder/", canonical_url="http://clinic.test/blog/shoulder/")
 
 
+def clinic_fetch(capture_id: int, sha256: str, run_id: int | None) -> Fetch:
+    """The fetch an article of the test site "Clinic" was read from."""
+    return Fetch("http://clinic.test/", "Clinic", 200, capture_id, sha256, run_id)
+
+
 @pytest.fixture
 def archive_path(tmp_path):
     """Four posts on two sites: a changed one, one without references, a copy across sites."""
@@ -34,17 +39,18 @@ def archive_path(tmp_path):
     save_site(db, "Other Clinic", ["http://other.test/blog/"], ["other.test"])
     run = start_run(db, ["Clinic", "Other Clinic"])
     stem_v1 = make_article()
-    save_article(db, stem_v1, "Clinic", 1, "abc", run)
+    save_article(db, stem_v1, clinic_fetch(1, "abc", run))
     stem_v2 = dataclasses.replace(
         stem_v1, body_text="Mesenchymal stem cells may reduce pain in chronic low back pain.",
         body_markdown="Mesenchymal stem cells may reduce pain in chronic low back pain.",
         references=stem_v1.references + [Reference(3, "Doe A. Pain. 2021. doi:10.1000/xyz", doi="10.1000/xyz",
                                                    year=2021)])
-    save_article(db, stem_v2, "Clinic", 2, "def", run)
-    save_article(db, KNEE, "Clinic", 3, "ghi", run)
-    save_article(db, SHOULDER, "Clinic", 4, "jkl", run)
+    save_article(db, stem_v2, clinic_fetch(2, "def", run))
+    save_article(db, KNEE, clinic_fetch(3, "ghi", run))
+    save_article(db, SHOULDER, clinic_fetch(4, "jkl", run))
     save_article(db, dataclasses.replace(SHOULDER, url="http://other.test/blog/shoulder/",
-                                         canonical_url="http://other.test/blog/shoulder/"), "Other Clinic", 5, "mno", run)
+                                         canonical_url="http://other.test/blog/shoulder/"),
+                 Fetch("http://other.test/blog/shoulder/", "Other Clinic", 200, 5, "mno", run))
     record_fetch_error(db, run, "Other Clinic", "http://other.test/blog/broken/", 500, "HTTP 500")
     finish_run(db, run, "finished", {"Clinic": {"fetched": 3}, "Other Clinic": {"fetched": 2, "failed": 1}})
     rebuild_duplicate_groups(db)
@@ -401,10 +407,11 @@ async def test_health_page_shows_body_length_drift_and_a_field_going_missing_bet
     save_site(db, "Clinic", ["http://clinic.test/blog/"], ["clinic.test"])
     first = start_run(db, ["Clinic"])
     post = dataclasses.replace(make_article(body=" ".join(["word"] * 100)), body_markdown="x")
-    save_article(db, post, "Clinic", 1, "a", first)
+    save_article(db, post, clinic_fetch(1, "a", first))
     finish_run(db, first, "finished", {"Clinic": {"fetched": 1}})
     second = start_run(db, ["Clinic"])  # a redesign: half the body and no author any more
-    save_article(db, dataclasses.replace(post, body_text=" ".join(["word"] * 50), authors=[]), "Clinic", 2, "b", second)
+    save_article(db, dataclasses.replace(post, body_text=" ".join(["word"] * 50), authors=[]),
+                 clinic_fetch(2, "b", second))
     finish_run(db, second, "finished", {"Clinic": {"fetched": 1}})
     db.close()
     page = await get_page(make_datasette(tmp_path / "archive.db"), "/archive/-/health")

@@ -1,8 +1,29 @@
 import json
+import sqlite3
 
-from archive.records import Article, DateValue, Link, Person, Reference
-from archive.store import open_archive, save_article, save_site
+import pytest
+import sqlite_utils
+
+from archive.records import Article, Capture, DateValue, Link, Person, Reference
+from archive.store import (
+    CaptureStore,
+    Fetch,
+    Recheck,
+    UrlKind,
+    open_archive,
+    record_check,
+    record_fetch_error,
+    record_gone,
+    record_skip,
+    save_article,
+    save_site,
+)
 from archive.store.schema import migrations
+
+
+def clinic_fetch(capture_id: int, sha256: str, run_id: int | None) -> Fetch:
+    """The fetch an article of the test site "Clinic" was read from."""
+    return Fetch("http://clinic.test/", "Clinic", 200, capture_id, sha256, run_id)
 
 
 def make_article(body="Mesenchymal stem cells reduce pain in chronic low back pain.", title="Stem cells"):
@@ -55,13 +76,13 @@ def test_older_archive_is_upgraded_in_place_keeping_its_rows(tmp_path):
 
 def test_new_then_unchanged_then_changed(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, outcome = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, outcome = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert outcome == "new"
     first = db["articles"].get(identifier)
-    assert save_article(db, make_article(), "Clinic", 2, "abc", None) == (identifier, "unchanged")
+    assert save_article(db, make_article(), clinic_fetch(2, "abc", None)) == (identifier, "unchanged")
     assert db["articles"].get(identifier)["capture_id"] == 1  # same content keeps its capture
     assert save_article(db, make_article(body="Edited claim about platelet rich plasma."),
-                        "Clinic", 3, "def", None) == (identifier, "changed")
+                        clinic_fetch(3, "def", None)) == (identifier, "changed")
     row = db["articles"].get(identifier)
     assert row["first_seen"] == first["first_seen"] and row["capture_id"] == 3
     assert db["articles"].count == 1
@@ -69,16 +90,16 @@ def test_new_then_unchanged_then_changed(tmp_path):
 
 def test_fts_follows_updates(tmp_path):
     db = archive_with_site(tmp_path)
-    save_article(db, make_article(), "Clinic", 1, "abc", None)
+    save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert [r["title"] for r in db["articles"].search("mesenchymal")] == ["Stem cells"]
-    save_article(db, make_article(body="Now about platelet rich plasma only."), "Clinic", 2, "def", None)
+    save_article(db, make_article(body="Now about platelet rich plasma only."), clinic_fetch(2, "def", None))
     assert list(db["articles"].search("mesenchymal")) == []
     assert [r["title"] for r in db["articles"].search("platelet")] == ["Stem cells"]
 
 
 def test_people_keep_roles_and_credentials(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, _ = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     rows = list(db.query(
         "select p.name, ap.role, ap.credentials from article_people ap join people p on p.id = ap.person_id "
         "where ap.article_id = ? order by ap.position", [identifier]))
@@ -89,7 +110,7 @@ def test_people_keep_roles_and_credentials(tmp_path):
 
 def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
     db = archive_with_site(tmp_path)
-    identifier, _ = save_article(db, make_article(), "Clinic", 1, "abc", None)
+    identifier, _ = save_article(db, make_article(), clinic_fetch(1, "abc", None))
     assert [(r["position"], r["pmid"], r["year"]) for r in db["citations"].rows_where(order_by="position")] == [
         (1, None, 2016), (2, "30000001", 2019)]
     assert [r["kind"] for r in db["links"].rows] == ["study"]
@@ -99,5 +120,54 @@ def test_citations_links_and_terms_are_stored_and_replaced_on_change(tmp_path):
         "author", "medical reviewer"]
     changed = make_article(body="A new body.")
     changed.references = changed.references[:1]
-    save_article(db, changed, "Clinic", 2, "def", None)
+    save_article(db, changed, clinic_fetch(2, "def", None))
     assert db["citations"].count == 1
+
+
+def test_a_captures_store_made_before_its_migrations_keeps_its_rows(tmp_path):
+    path = tmp_path / "archive.captures.db"
+    old = sqlite_utils.Database(path)  # as CaptureStore created it before the captures had migrations
+    old["captures"].create({"id": int, "url": str, "final_url": str, "status": int, "headers": str, "body": bytes,
+                            "sha256": str, "size": int, "fetched_at": str, "site": str, "run_id": int}, pk="id")
+    old["captures"].create_index(["url"])
+    old.close()
+    capture = Capture("http://c.test/p/", "http://c.test/p/", 200, {"ETag": "x"}, b"<p>hi</p>",
+                      "2026-01-01T00:00:00+00:00", "Clinic")
+    store = CaptureStore(path)
+    capture_id = store.save(capture)
+    store.close()
+    reader = CaptureStore(path, read_only=True)
+    assert reader.load(capture_id) == capture
+    assert reader.get(capture_id + 1) is None
+    assert reader.describe(capture_id, with_body=True)["body"] == b"<p>hi</p>"
+    assert list(reader.mismatched()) == [] and reader.digests() == {capture_id: capture.sha256}
+    reader.close()
+    assert [row["name"] for row in sqlite_utils.Database(path).query(
+        "select name from _sqlite_migrations where migration_set = 'clinic_archive_captures'")] == ["m001_captures"]
+
+
+def test_a_read_only_captures_store_never_creates_the_file(tmp_path):
+    with pytest.raises(sqlite3.OperationalError):
+        CaptureStore(tmp_path / "none.captures.db", read_only=True)
+    assert not (tmp_path / "none.captures.db").exists()
+
+
+@pytest.mark.parametrize(("stored", "outcome", "kind"), [
+    (None, "skip", UrlKind.SKIPPED), (UrlKind.PENDING, "skip", UrlKind.SKIPPED),
+    (UrlKind.ERROR, "skip", UrlKind.ERROR), (UrlKind.ARTICLE, "skip", UrlKind.ARTICLE),
+    (None, "error", UrlKind.ERROR), (UrlKind.PENDING, "error", UrlKind.ERROR),
+    (UrlKind.SKIPPED, "error", UrlKind.SKIPPED), (UrlKind.LISTING, "error", UrlKind.LISTING),
+    (None, "gone", UrlKind.GONE), (UrlKind.ARTICLE, "gone", UrlKind.ARTICLE),
+    (None, "check", UrlKind.PENDING), (UrlKind.OTHER, "check", UrlKind.OTHER),
+])
+def test_each_crawl_outcome_moves_a_url_kind_as_kinds_py_says(tmp_path, stored, outcome, kind):
+    db = archive_with_site(tmp_path)
+    url = "http://clinic.test/blog/p/"
+    if stored:
+        db["urls"].insert({"url": url, "site": "Clinic", "kind": stored})
+    {"skip": lambda: record_skip(db, url, "Clinic", "robots: disallowed", None),
+     "error": lambda: record_fetch_error(db, None, "Clinic", url, 500, "HTTP 500"),
+     "gone": lambda: record_gone(db, url, "Clinic", 404, None, Recheck()),
+     "check": lambda: record_check(db, url, "Clinic", unchanged=False, headers={}, sha256="ab", recheck=Recheck()),
+     }[outcome]()
+    assert db["urls"].get(url)["kind"] == kind

@@ -18,7 +18,7 @@ from pathlib import Path
 from archive.fleet.keys import FleetKeys
 from archive.fleet.state import publish_state
 from archive.runs import ArchiveWriter, SiteSettings
-from archive.store import Recheck, site_counts
+from archive.store import Recheck, set_run_sites, site_counts
 from archive.wire import BadMessage, decode
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class Ingester:
             listed = self._sites(run_id)
             names = sorted(set(listed) | {site["name"] for site in sites})
             if names != sorted(listed):
-                db["runs"].update(run_id, {"sites": json.dumps(names)})
+                set_run_sites(db, run_id, names)
 
     def _run_id(self, token: str, sites: list[str] | None = None) -> int:
         if token not in self.run_ids:

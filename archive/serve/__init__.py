@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from archive.store import ArchiveLock, open_archive
+from archive.store import ArchiveLock, fold_wal, open_archive
 
 SETTINGS = {
     "sql_time_limit_ms": 2000,    # an analyst's runaway query stops, the server stays up
@@ -58,10 +58,7 @@ def inspect_finished(path: Path) -> dict:
     from datasette.cli import inspect_
 
     with ArchiveLock(path):
-        db = open_archive(path)
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.execute("PRAGMA journal_mode = DELETE")  # readers of an immutable file ignore a WAL
-        db.close()
+        fold_wal(path)
     inspect_file = path.with_name(path.name + ".inspect.json")
     with ThreadPoolExecutor(1) as pool:  # callers may already be inside an event loop
         data = pool.submit(asyncio.run, inspect_([str(path)], None)).result()

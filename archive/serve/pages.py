@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
-import zlib
 from pathlib import Path
 
 import sqlite_utils
@@ -20,7 +18,7 @@ from datasette.views.base import DatasetteError
 from archive.diff import VersionNotFound, version_diff
 from archive.serve import PLUGIN, health
 from archive.serve.render import diff_html, markdown_html, safe_link
-from archive.store.captures import captures_path
+from archive.store.captures import CaptureStore, captures_path
 from archive.store.schema import migrations
 
 # No scripts, no frames, no remote images: scraped content can't act or call home.
@@ -132,15 +130,11 @@ def _read_capture(db_path: str, capture_id: int, with_body: bool) -> dict | None
     path = captures_path(db_path)
     if not Path(path).exists():
         return None
-    columns = "id, url, final_url, status, headers, sha256, size, fetched_at, site, run_id"
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    store = CaptureStore(path, read_only=True)
     try:
-        row = conn.execute(f"select {columns}{', body' if with_body else ''} from captures where id = ?",
-                           [capture_id]).fetchone()
+        return store.describe(capture_id, with_body)
     finally:
-        conn.close()
-    return dict(row) if row else None
+        store.close()
 
 
 def captures_exposed(datasette) -> bool:
@@ -158,7 +152,7 @@ async def capture_page(datasette, request) -> Response:
     if capture is None:
         raise NotFound(f"no capture {capture_id}")
     if raw:
-        body = zlib.decompress(capture["body"]) if capture["body"] else b""
+        body = capture["body"]
         # As text, sandboxed: the browser never renders the clinic's HTML.
         return Response(body, content_type="text/plain; charset=utf-8", headers={
             "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-import zlib
 from pathlib import Path
 
 import sqlite_utils
 
-from archive.store.captures import captures_path
+from archive.store.captures import CaptureStore, captures_path
 from archive.store.schema import open_archive
 
 # (what, query counting bad rows): rows pointing at something that is not there
@@ -58,12 +56,10 @@ def _capture_problems(db: sqlite_utils.Database, store: Path) -> list[str]:
         count = db.execute("select count(*) from articles where capture_id is not null").fetchone()[0]
         return [f"captures store {store} is missing; {count} articles point into it"] if count else []
     problems = []
-    captures = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    captures = CaptureStore(store, read_only=True)
     try:
-        for capture_id, body, sha256 in captures.execute("select id, body, sha256 from captures"):
-            if hashlib.sha256(zlib.decompress(body)).hexdigest() != sha256:
-                problems.append(f"capture {capture_id}: body does not match its sha256")
-        known = {row[0]: row[1] for row in captures.execute("select id, sha256 from captures")}
+        problems += [f"capture {capture_id}: body does not match its sha256" for capture_id in captures.mismatched()]
+        known = captures.digests()
     finally:
         captures.close()
     for article, capture_id, sha256 in db.execute("select id, capture_id, capture_sha256 from articles"):

@@ -15,11 +15,10 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 from archive.records import CrawlEvidence
+from archive.store.kinds import NOT_READ, UNFETCHED, UrlKind, after_check, after_fetch_error, after_gone, after_skip
 from archive.store.write import utc_now
 
 DAY = 24 * 3600
-# urls.kind values that are not pages the archive has read
-NOT_READ = ("pending", "error", "skipped", "redirect", "sitemap", "feed")
 # where a site's listing of a page makes its absence from that listing news (CrawlEvidence.listed_in)
 COMPLETE_LISTINGS = ("sitemap", "post-sitemap", "wp-api")
 
@@ -55,7 +54,7 @@ class UrlState:
     def pending(self) -> bool:
         """Discovered but never fetched well: a crawl killed before reaching it, or a failed
         fetch, is tried again by the next crawl."""
-        return self.kind in ("pending", "error")
+        return self.kind in UNFETCHED
 
     def due(self, now: str) -> bool:
         return self.next_check is None or self.next_check <= now
@@ -117,7 +116,7 @@ def fetch_decision(state: UrlState | None, *, now: str, lastmod: str | None = No
     >>> fetch_decision(known, now="2026-05-01T12:00:00+00:00", lastmod="2026-05-01T06:00:00+00:00").headers
     {'If-None-Match': '"v1"'}
     """
-    known = state is not None and not state.pending and state.kind not in ("error", "skipped")
+    known = state is not None and not state.pending and state.kind not in (UrlKind.ERROR, UrlKind.SKIPPED)
     # in the same second as the last fetch is no proof the fetch saw the change: asked again
     if known and not recheck_all and lastmod and state.last_checked and lastmod < state.last_checked:
         return FetchDecision(False, f"lastmod: {lastmod} is before the last fetch")
@@ -145,6 +144,12 @@ def site_plan(db: sqlite_utils.Database, site: str) -> SitePlan:
     return SitePlan(crawl_state(db, site), *(row or (None, None)))
 
 
+def _stored_kind(row: tuple | None, column: int) -> str | None:
+    """A urls row's kind as the kinds.after_* transitions take it: None when there is no row
+    (a row without a kind is a kind none of them name)."""
+    return None if row is None else row[column] or ""
+
+
 def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
     rows = db.execute(
         "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since, "
@@ -156,7 +161,7 @@ def add_pending(db: sqlite_utils.Database, site: str, urls: list[str], depth: in
     """Remember URLs a page links to, so a resumed crawl fetches them; known URLs stay as they are."""
     now = utc_now()
     db["urls"].insert_all(
-        ({"url": url, "site": site, "kind": "pending", "depth": depth, "first_seen": now, "run_id": run_id}
+        ({"url": url, "site": site, "kind": UrlKind.PENDING, "depth": depth, "first_seen": now, "run_id": run_id}
          for url in urls),
         pk="url", ignore=True)
 
@@ -165,8 +170,8 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
                  headers: dict[str, str] | None, sha256: str | None, recheck: Recheck,
                  requested_url: str | None = None, run_id: int | None = None) -> None:
     """After a fetch or a 304: validators, content hash, and the next time the page is due."""
-    row = db.execute("select check_interval, unchanged_checks from urls where url = ?", [url]).fetchone()
-    previous_interval, unchanged_checks = (row or (None, 0))
+    row = db.execute("select check_interval, unchanged_checks, kind from urls where url = ?", [url]).fetchone()
+    previous_interval, unchanged_checks, _ = (row or (None, 0, None))
     interval = recheck.next_interval(previous_interval, unchanged)
     now = datetime.now(UTC)
     update = {
@@ -181,14 +186,14 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
         update["last_modified"] = lowered.get("last-modified")
     if sha256 is not None:
         update["content_sha256"] = sha256
-    if row is None:
-        update.update(kind="pending", first_seen=update["last_checked"], run_id=run_id)
+    if new_kind := after_check(_stored_kind(row, 2)):
+        update.update(kind=new_kind, first_seen=update["last_checked"], run_id=run_id)
     db["urls"].upsert(update, pk="url")
     db.execute("update articles set gone_since = null where id = (select article_id from urls where url = ?)",
                [url])
     if requested_url and requested_url != url:
         db["urls"].upsert({
-            "url": requested_url, "site": site, "kind": "redirect", "reason": f"redirects to {url}",
+            "url": requested_url, "site": site, "kind": UrlKind.REDIRECT, "reason": f"redirects to {url}",
             "last_checked": update["last_checked"], "next_check": update["next_check"],
             "check_interval": interval, "last_outcome": "redirected", "run_id": run_id,
         }, pk="url")
@@ -198,15 +203,15 @@ def record_gone(db: sqlite_utils.Database, url: str, site: str, status: int, run
                 recheck: Recheck) -> None:
     """A 404 or 410: the URL and its article are marked gone, never deleted."""
     now = utc_now()
-    row = db.execute("select gone_since, check_interval from urls where url = ?", [url]).fetchone()
+    row = db.execute("select gone_since, check_interval, kind from urls where url = ?", [url]).fetchone()
     since = (row[0] if row and row[0] else None) or now
     interval = recheck.next_interval(row[1] if row else None, unchanged=True)
     next_check = (datetime.now(UTC) + timedelta(seconds=interval)).isoformat(timespec="seconds")
     update = {"url": url, "site": site, "gone_since": since, "status": status, "last_checked": now,
               "next_check": next_check, "check_interval": interval, "last_outcome": f"gone: HTTP {status}",
               "run_id": run_id}
-    if row is None:
-        update.update(kind="gone", first_seen=now, reason=f"HTTP {status}")
+    if new_kind := after_gone(_stored_kind(row, 2)):
+        update.update(kind=new_kind, first_seen=now, reason=f"HTTP {status}")
     db["urls"].upsert(update, pk="url")
     db.execute("update articles set gone_since = coalesce(gone_since, ?) "
                "where id = (select article_id from urls where url = ?)", [since, url])
@@ -216,13 +221,14 @@ def record_skip(db: sqlite_utils.Database, url: str, site: str, reason: str, run
     """A URL deliberately not fetched (robots.txt, budget): known URLs keep their kind and article."""
     now = utc_now()
     row = db.execute("select kind from urls where url = ?", [url]).fetchone()
-    if row and row[0] != "pending":
+    new_kind = after_skip(_stored_kind(row, 0))
+    if row and not new_kind:
         db["urls"].update(url, {"last_outcome": f"skipped: {reason}", "run_id": run_id})
     elif row:
-        db["urls"].update(url, {"kind": "skipped", "reason": reason, "last_outcome": f"skipped: {reason}",
+        db["urls"].update(url, {"kind": new_kind, "reason": reason, "last_outcome": f"skipped: {reason}",
                                 "run_id": run_id})
     else:
-        db["urls"].insert({"url": url, "site": site, "kind": "skipped", "reason": reason, "status": 0,
+        db["urls"].insert({"url": url, "site": site, "kind": new_kind, "reason": reason, "status": 0,
                            "first_seen": now, "last_outcome": f"skipped: {reason}", "run_id": run_id})
 
 
@@ -233,13 +239,14 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
     db["fetch_errors"].insert({"run_id": run_id, "site": site, "url": url, "status": status,
                                "reason": reason, "at": now})
     row = db.execute("select kind from urls where url = ?", [url]).fetchone()
-    if row and row[0] not in ("pending", "error"):
+    new_kind = after_fetch_error(_stored_kind(row, 0))
+    if row and not new_kind:
         db["urls"].update(url, {"last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
     elif row:  # never fetched well: an error, which the next crawl tries again
-        db["urls"].update(url, {"kind": "error", "reason": reason, "status": status or 0,
+        db["urls"].update(url, {"kind": new_kind, "reason": reason, "status": status or 0,
                                 "last_outcome": f"error: {reason}", "last_checked": now, "run_id": run_id})
     else:
-        db["urls"].insert({"url": url, "site": site, "kind": "error", "reason": reason, "status": status or 0,
+        db["urls"].insert({"url": url, "site": site, "kind": new_kind, "reason": reason, "status": status or 0,
                            "first_seen": now, "last_checked": now, "last_outcome": f"error: {reason}",
                            "run_id": run_id})
 

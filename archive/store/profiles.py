@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from archive.extract.profile import SiteProfile
+from archive.store.kinds import PAGES
 from archive.store.write import utc_now
 
 
@@ -33,5 +34,5 @@ def load_profiles(db: sqlite_utils.Database) -> dict[str, SiteProfile]:
 def profile_sample(db: sqlite_utils.Database, site: str, limit: int) -> list[tuple[str, int]]:
     """(url, capture id) of the site's most recently fetched pages that have a capture."""
     return db.execute("select url, capture_id from urls where site = ? and capture_id is not null "
-                      "and kind in ('article', 'listing', 'other') order by last_fetched desc, url limit ?",
-                      [site, limit]).fetchall()
+                      f"and kind in ({', '.join('?' * len(PAGES))}) order by last_fetched desc, url limit ?",
+                      [site, *PAGES, limit]).fetchall()

@@ -216,3 +216,14 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA foreign_keys = ON")
     migrations.apply(db)
     return db
+
+
+def fold_wal(path: str | Path) -> None:
+    """Fold the WAL into the main file and leave WAL mode, for readers that trust the main file
+    alone (Datasette's immutable mode). The caller holds the archive lock: no crawl is writing."""
+    db = open_archive(path)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.execute("PRAGMA journal_mode = DELETE")  # readers of an immutable file ignore a WAL
+    finally:
+        db.close()

@@ -1,10 +1,12 @@
-"""Every write to the archive database goes through these functions."""
+"""Writes to the archive database. Every write goes through archive.store: these functions,
+crawlstate (per-URL state), versions and profiles; no module outside the package writes SQLite."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -43,6 +45,11 @@ def save_site(db: sqlite_utils.Database, name: str, start_urls: list[str],
     }, pk="name")
 
 
+def save_wp_api(db: sqlite_utils.Database, site: str, root: str) -> None:
+    """Where the site's WordPress REST API answered, so the next crawl asks it first."""
+    db["sites"].update(site, {"wp_api": root})
+
+
 def start_run(db: sqlite_utils.Database, sites: list[str]) -> int:
     with db.atomic():
         table = db["runs"].insert({"started": utc_now(), "status": "running",
@@ -54,6 +61,11 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, stats: dict)
     with db.atomic():
         db["runs"].update(run_id, {"finished": utc_now(), "status": status,
                                    "stats": json.dumps(stats, sort_keys=True)})
+
+
+def set_run_sites(db: sqlite_utils.Database, run_id: int, sites: list[str]) -> None:
+    """The sites a run crawls, when more join it (a fleet's crawlers join one by one)."""
+    db["runs"].update(run_id, {"sites": json.dumps(sites)})
 
 
 def update_run_stats(db: sqlite_utils.Database, run_id: int, stats: dict) -> None:
@@ -94,14 +106,32 @@ def mark_interrupted_runs(db: sqlite_utils.Database, still_open: tuple[int, ...]
     return ids
 
 
-def save_article(db: sqlite_utils.Database, article: Article, site: str, capture_id: int | None,
-                 capture_sha256: str | None, run_id: int | None, source: str = "site") -> tuple[str, str]:
+@dataclass(frozen=True)
+class Fetch:
+    """A stored fetch of a URL, as a reading of it is recorded: the site, the HTTP status,
+    the capture holding the bytes (and their sha256), and the run that fetched them (None for
+    a re-extraction, which keeps the run that fetched them).
+
+    >>> Fetch("https://c.test/p/", "Clinic", 200, capture_id=7, capture_sha256="ab12", run_id=3)
+    Fetch(url='https://c.test/p/', site='Clinic', status=200, capture_id=7, capture_sha256='ab12', run_id=3)
+    """
+
+    url: str
+    site: str
+    status: int
+    capture_id: int | None = None
+    capture_sha256: str | None = None
+    run_id: int | None = None
+
+
+def save_article(db: sqlite_utils.Database, article: Article, fetch: Fetch, source: str = "site") -> tuple[str, str]:
     """Insert or update an article, its people and references, and add a version when its
     title, body, dates, people or references changed.
 
     Returns (article id, 'new' | 'changed' | 'unchanged'). source is 'site' for a fetch and
     're-extraction' when a newer extractor reread a stored capture.
     """
+    site, capture_id, capture_sha256, run_id = fetch.site, fetch.capture_id, fetch.capture_sha256, fetch.run_id
     now = utc_now()
     identifier = article_id(article)
     previous = db.execute("select first_seen from articles where id = ?", [identifier]).fetchone()
@@ -148,18 +178,31 @@ def save_article(db: sqlite_utils.Database, article: Article, site: str, capture
     return identifier, "changed" if previous else "new"
 
 
-def record_url(db: sqlite_utils.Database, url: str, site: str, status: int,
-               result: Article | NotArticle | str, reason: str | None, capture_id: int | None,
-               article_id_: str | None, run_id: int | None) -> None:
-    """What happened to a URL: its kind (article, listing, other, error, skipped, unparseable)
+def record_url(db: sqlite_utils.Database, fetch: Fetch, result: Article | NotArticle | str,
+               article_id_: str | None = None, reason: str | None = None) -> None:
+    """What a fetch of a URL was read as: its kind (a UrlKind: article, listing, other...)
     and why, so nothing is dropped silently."""
     kind = result if isinstance(result, str) else result.kind
     why = reason or (None if isinstance(result, str) else result.reason)
     db["urls"].upsert({
-        "url": url, "site": site, "kind": kind, "reason": why, "status": status,
-        "last_fetched": utc_now(), "capture_id": capture_id, "article_id": article_id_,
-        "run_id": run_id,
+        "url": fetch.url, "site": fetch.site, "kind": kind, "reason": why, "status": fetch.status,
+        "last_fetched": utc_now(), "capture_id": fetch.capture_id, "article_id": article_id_,
+        "run_id": fetch.run_id,
     }, pk="url")
+
+
+def record_reading(db: sqlite_utils.Database, url: str, result: Article | NotArticle,
+                   article_id_: str | None) -> None:
+    """What a stored capture of `url` now reads as; when and by which run it was fetched stay."""
+    db["urls"].update(url, {"kind": result.kind, "reason": result.reason, "article_id": article_id_})
+
+
+def replace_duplicate_groups(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """The duplicate_groups table becomes `rows` (group_id, article_id, kind, similarity, site),
+    in one transaction."""
+    with db.atomic():
+        db.execute("delete from duplicate_groups")
+        db["duplicate_groups"].insert_all(rows)
 
 
 def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person]) -> None:

@@ -30,7 +30,7 @@ from archive.records import (
     PostListing,
     WordPressApi,
 )
-from archive.store import SitePlan, UrlState, fetch_decision, utc_now, validators
+from archive.store import SitePlan, UrlKind, UrlState, fetch_decision, utc_now, validators
 from scraper.discovery import (
     FEED_TYPES,
     WP_DUPLICATE_VIEWS,
@@ -129,9 +129,9 @@ class ClinicBlogsSpider(scrapy.Spider):
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self._plan(site).url_state.items():
-                if state.kind == "sitemap":  # read every run: that is where new posts show up
+                if state.kind == UrlKind.SITEMAP:  # read every run: that is where new posts show up
                     yield self._discovery(url, site, self.parse_sitemap)
-                elif state.kind == "feed" and not self._comment_feed(site, url):
+                elif state.kind == UrlKind.FEED and not self._comment_feed(site, url):
                     request = self._feed(url, site, 0, bool(self._plan(site).wp_api))
                     if request is not None:
                         yield request
@@ -160,7 +160,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="sitemap")
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.SITEMAP)
         listed_in = "post-sitemap" if lists_posts(response.request.url) else "sitemap"
         archives = lists_archives(response.request.url)
         for entry in parse_sitemap(body):
@@ -179,7 +179,7 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         site = self._by_name[response.meta["site"]]
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind="feed")
+        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.FEED)
         for url in parse_feed(response.body):
             item = self.page_request(url, site, depth=0, listed_in="feed")
             if item is not None:
@@ -284,7 +284,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         below = url.rstrip("/").removesuffix("/feed")
         state = self._plan(site).url_state
         post = state.get(below + "/") or state.get(below)
-        return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == "article")
+        return is_comment_feed(url) or (below != url.rstrip("/") and post is not None and post.kind == UrlKind.ARTICLE)
 
     def page_request(self, url: str, site: Site, depth: int, lastmod: str | None = None,
                      start: bool = False, listed_in: str | None = None, api: WpPost | None = None,
@@ -314,7 +314,7 @@ class ClinicBlogsSpider(scrapy.Spider):
             if key in self._passed[site.name]:
                 return None
             self._passed[site.name].add(key)
-            return FetchFailure(url=url, site=site.name, kind="skipped", reason=decision.reason)
+            return FetchFailure(url=url, site=site.name, kind=UrlKind.SKIPPED, reason=decision.reason)
         return self._fetch(url, key, site, state, depth)
 
     def _fetch(self, url: str, key: str, site: Site, state: UrlState | None, depth: int) -> scrapy.Request:
@@ -408,27 +408,27 @@ class ClinicBlogsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         site = self.site_for(request)
-        kind, status = "error", None
+        kind, status = UrlKind.ERROR, None
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
             if "retry_after" in request.meta:
                 reason += f" (asked to retry after {request.meta['retry_after']:.0f} s)"
             if status in GONE_STATUSES and request.callback == self.parse_page:
-                kind = "gone"
+                kind = UrlKind.GONE
         elif failure.check(IgnoreRequest):
-            kind, reason = "skipped", str(failure.value) or "ignored"
+            kind, reason = UrlKind.SKIPPED, str(failure.value) or "ignored"
             if "robots.txt" in reason:
                 reason = f"robots: {reason}"
             elif "redirections" in reason:  # a redirect loop or chain: the site's fault, not a choice
-                kind, reason = "error", f"redirect loop or chain: {reason}"
+                kind, reason = UrlKind.ERROR, f"redirect loop or chain: {reason}"
         elif failure.check(DNSLookupError):
             reason = "DNS lookup failed"
         elif failure.check(TimeoutError, TCPTimedOutError):
             reason = "timed out"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        log = self.logger.info if kind != "error" else self.logger.warning
+        log = self.logger.info if kind != UrlKind.ERROR else self.logger.warning
         log("%s %s: %s", kind, request.url, reason)
         if site is not None and not request.url.endswith("/robots.txt"):
             first_url = request.meta.get("redirect_urls", [request.url])[0]  # the URL the crawl asked for
