@@ -110,7 +110,7 @@ class Archive:
         db = self.db
         with db.atomic():
             if isinstance(item, DiscoveryDocument):
-                record_discovery_document(db, item.url, item.site, item.kind, run_id)
+                record_discovery_document(db, item.url, item.site, item.kind, run_id, item.headers)
                 return [f"read_{item.kind}s"]
             if isinstance(item, WordPressApi):
                 save_wp_api(db, item.site, item.root)

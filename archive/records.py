@@ -88,11 +88,13 @@ class NotModified:
 
 @dataclass(frozen=True)
 class DiscoveryDocument:
-    """A sitemap or feed of a site, read for links; every later crawl reads it again."""
+    """A sitemap or feed of a site, read for links; every later crawl reads it again, asking
+    with the validators its answer carried (`headers`; None when it answered 304)."""
 
     site: str
     url: str
     kind: str  # 'sitemap' or 'feed'
+    headers: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

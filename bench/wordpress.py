@@ -131,6 +131,7 @@ def revisit_figures(wp: WordPress, tmp: Path, before: list[dict]) -> dict:
         "revisit 304s": str(sum(1 for e in requests if e["status"] == 304)),
         "revisit seconds": f"{seconds:.1f}",
         "revisit, nothing changed: requests": str(len(quiet)),
+        "revisit, nothing changed: 304s": str(sum(1 for e in quiet if e["status"] == 304)),
     }
 
 

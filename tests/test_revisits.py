@@ -30,6 +30,14 @@ def test_recheck_sends_validators_and_a_304_is_unchanged_without_a_new_capture(o
     assert sqlite_utils.Database(own_sites.tmp / "archive.captures.db")["captures"].count == captures
 
 
+def test_feeds_are_read_again_conditionally(own_sites):
+    crawl_ok(own_sites)
+    again = crawl_ok(own_sites)
+    [feed] = [e for e in own_sites.sites[SITE].log if e.path == "/feed/"][-1:]
+    assert feed.if_none_match and feed.status == 304
+    assert again["read_feeds"] == 1 and again.get("new", 0) == again.get("changed", 0) == 0
+
+
 def test_an_edited_post_becomes_a_change_and_the_article_follows_it(own_sites):
     crawl_ok(own_sites)
     page = post_file(own_sites)

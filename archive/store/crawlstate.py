@@ -252,12 +252,17 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
 
 
 def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, kind: str,
-                              run_id: int | None) -> None:
-    """A sitemap or feed read this run: kept in urls so the next crawl starts from it too."""
+                              run_id: int | None, headers: dict[str, str] | None = None) -> None:
+    """A sitemap or feed read this run: kept in urls so the next crawl starts from it too,
+    with its validators; `headers` None is a 304, which keeps the stored ones."""
     now = utc_now()
     row = db.execute("select 1 from urls where url = ?", [url]).fetchone()
     update = {"url": url, "site": site, "kind": kind, "reason": f"a {kind}, read for links", "status": 200,
-              "last_checked": now, "last_outcome": "read for links", "run_id": run_id}
+              "last_checked": now, "last_outcome": "read for links" if headers is not None else "unchanged",
+              "run_id": run_id}
+    if headers is not None:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        update.update(etag=lowered.get("etag"), last_modified=lowered.get("last-modified"))
     if row is None:
         update["first_seen"] = now
     db["urls"].upsert(update, pk="url")

@@ -129,10 +129,12 @@ class ClinicBlogsSpider(scrapy.Spider):
             for url in site.start_urls:
                 yield self.page_request(url, site, depth=0, start=True)
             for url, state in self._plan(site).url_state.items():
-                if state.kind == UrlKind.SITEMAP:  # read every run: that is where new posts show up
+                # Read every run: that is where new posts show up. Feeds conditionally (an
+                # unchanged one is a 304); sitemaps whole, as what they no longer list is news.
+                if state.kind == UrlKind.SITEMAP:
                     yield self._discovery(url, site, self.parse_sitemap)
                 elif state.kind == UrlKind.FEED and not self._comment_feed(site, url):
-                    request = self._feed(url, site, 0, bool(self._plan(site).wp_api))
+                    request = self._feed(url, site, 0, bool(self._plan(site).wp_api), validators(state))
                     if request is not None:
                         yield request
             for url, state in self._plan(site).url_state.items():
@@ -157,10 +159,10 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_sitemap(self, response):
         site = self._by_name[response.meta["site"]]
+        yield self._document(response, site, UrlKind.SITEMAP)
         body = response.body
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.SITEMAP)
         listed_in = "post-sitemap" if lists_posts(response.request.url) else "sitemap"
         archives = lists_archives(response.request.url)
         for entry in parse_sitemap(body):
@@ -179,11 +181,17 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     def parse_feed(self, response):
         site = self._by_name[response.meta["site"]]
-        yield DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=UrlKind.FEED)
+        yield self._document(response, site, UrlKind.FEED)
+        if response.status == 304:  # unchanged since the last run read it
+            return
         for url in parse_feed(response.body):
             item = self.page_request(url, site, depth=0, listed_in="feed")
             if item is not None:
                 yield item
+
+    def _document(self, response, site: Site, kind: str) -> DiscoveryDocument:
+        return DiscoveryDocument(site=site.name, url=normalize_url(response.request.url), kind=kind,
+                                 headers=None if response.status == 304 else _headers(response))
 
     def parse_wp_posts(self, response):
         """One page of /wp-json/wp/v2/posts: post links with their modified time, then the next page."""
@@ -266,11 +274,12 @@ class ClinicBlogsSpider(scrapy.Spider):
             return None
         return self.page_request(url, site, depth=depth)
 
-    def _feed(self, url: str, site: Site, depth: int, wordpress: bool = True) -> scrapy.Request | None:
+    def _feed(self, url: str, site: Site, depth: int, wordpress: bool = True,
+              headers: dict | None = None) -> scrapy.Request | None:
         """A feed's request; a WordPress category, tag or author feed waits like its archive page."""
         if wordpress and self._hold(site, url, depth, feed=True):
             return None
-        return self._discovery(url, site, self.parse_feed)
+        return self._discovery(url, site, self.parse_feed, headers)
 
     def _hold(self, site: Site, url: str, depth: int, feed: bool, archive: bool = False) -> bool:
         held = self._archives[site.name]
@@ -435,8 +444,11 @@ class ClinicBlogsSpider(scrapy.Spider):
             yield FetchFailure(url=normalize_url(first_url), site=site.name, status=status, reason=reason,
                                kind=kind)
 
-    def _discovery(self, url: str, site: Site, callback) -> scrapy.Request:
-        return self._request(url, site, callback, {})
+    def _discovery(self, url: str, site: Site, callback, headers: dict | None = None) -> scrapy.Request:
+        request = self._request(url, site, callback, headers or {})
+        if headers:
+            request.meta["handle_httpstatus_list"] = [304]
+        return request
 
     def _request(self, url: str, site: Site, callback, headers: dict) -> scrapy.Request:
         if site.contact_url:
