@@ -28,6 +28,7 @@ from archive.store import (
     start_run,
     update_run_stats,
 )
+from scraper.modes import LOCAL, require
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 5.0  # seconds between writes of the run's counts
@@ -52,6 +53,7 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler, LOCAL)  # another spider, or a fleet worker (FleetPipeline), opens no archive
         return cls(crawler, crawler.settings.get("ARCHIVE_DB"))
 
     async def open_spider(self):
