@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
 from archive.fleet.keys import FleetKeys
 from archive.fleet.state import publish_state
-from archive.ingest import Archive
 from archive.store import (
     ArchiveLock,
     Recheck,
