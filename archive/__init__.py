@@ -1,7 +1,7 @@
 """clinic-archive: everything after the fetch. Never imports Scrapy."""
 
+from archive.archive import Archive
 from archive.extract import EXTRACTOR_VERSION, UnparseablePage, extract
-from archive.ingest import Archive
 from archive.records import Article, Capture, DateValue, NotArticle, Person
 
 __all__ = [

@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.archive import Archive
 from archive.duplicates import rebuild_duplicate_groups
-from archive.ingest import Archive
 from archive.records import CrawlItem
 from archive.store import (
     ArchiveLock,

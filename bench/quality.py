@@ -19,7 +19,11 @@ from pathlib import Path
 
 import trafilatura
 
-from archive.evaluation import (
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: the repo, not bench/, first
+
+from archive.extract import extract  # noqa: E402
+from archive.records import Article  # noqa: E402
+from bench.scoring import (  # noqa: E402
     bundled_samples,
     golden_field_rates,
     shingle_match,
@@ -27,8 +31,6 @@ from archive.evaluation import (
     snippet_scores,
     trafilatura_eval_samples,
 )
-from archive.extract import extract
-from archive.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT.parent / "shared" / "datasets" / "trafilatura-eval"

@@ -19,15 +19,18 @@ import json
 import os
 import platform
 import statistics
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import trafilatura
 
-from archive.evaluation import WCXB_LISTING_TYPES, names_match, title_match, wcxb_samples, word_f1
-from archive.extract import extract
-from archive.records import Article
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # run from anywhere: the repo, not bench/, first
+
+from archive.extract import extract  # noqa: E402
+from archive.records import Article  # noqa: E402
+from bench.scoring import WCXB_LISTING_TYPES, names_match, title_match, wcxb_samples, word_f1  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB_DIR = ROOT.parent / "shared" / "datasets" / "wcxb-dev"

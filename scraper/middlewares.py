@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 
 from scrapy.downloadermiddlewares import robotstxt
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+
+from scraper.modes import FLEET, is_ours, mode, require
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ class SiteScopeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler)
         return cls(crawler)
 
     def process_request(self, request):
@@ -42,7 +45,20 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
     its result down one callback chain, so only the first waiter got the parser and the
     others got None, which means "no robots.txt: allowed". Here each waiter gets its own
     Deferred, fed by a callback that passes the parser on.
+
+    It stands in for Scrapy's in every crawl, other spiders' too (it needs nothing of
+    clinic_blogs), except a fleet worker's, where FleetRobotsTxtMiddleware takes over.
     """
+
+    fleet = False  # FleetRobotsTxtMiddleware: True
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if cls.fleet and not is_ours(crawler):
+            raise NotConfigured("only for the clinic_blogs spider")
+        if is_ours(crawler) and (mode(crawler.settings) == FLEET) != cls.fleet:
+            raise NotConfigured("the other robots.txt middleware serves this mode")
+        return cls(crawler)
 
     async def robot_parser(self, request):
         pending = self._parsers.get(urlparse_cached(request).netloc)

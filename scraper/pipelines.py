@@ -16,6 +16,7 @@ from twisted.python.threadpool import ThreadPool
 from archive.records import CrawlItem
 from archive.runs import ArchiveWriter, SiteSettings
 from archive.store import Recheck, site_counts
+from scraper.modes import LOCAL, require
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class ArchivePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler, LOCAL)  # another spider, or a fleet worker (FleetPipeline), opens no archive
         return cls(crawler, crawler.settings.get("ARCHIVE_DB"))
 
     async def open_spider(self):

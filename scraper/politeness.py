@@ -17,7 +17,10 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
+
+from scraper.modes import FLEET, LOCAL, is_ours, mode, require
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ def retry_after_seconds(value: str | None) -> float | None:
 class PolitenessMiddleware:
     """Downloader middleware: delay floors per host, and Retry-After pauses."""
 
+    serves = LOCAL  # FleetPolitenessMiddleware: FLEET
+
     def __init__(self, crawler):
         self.crawler = crawler
         settings = crawler.settings
@@ -63,6 +68,7 @@ class PolitenessMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler, cls.serves)
         return cls(crawler)
 
     def floor(self, request) -> float:
@@ -121,11 +127,22 @@ class PolitenessMiddleware:
 class SiteAutoThrottle(AutoThrottle):
     """Scrapy's AutoThrottle with each slot's floor (PolitenessMiddleware.floor) as its least
     delay, instead of the global DOWNLOAD_DELAY: a site's `delay = 0` is then 0, slowed only
-    when the host answers slowly."""
+    when the host answers slowly.
+
+    For other spiders it is Scrapy's AutoThrottle unchanged. A fleet worker has none: the
+    fleet's delay per host is fixed (scraper.fleet.gate), and this would tune one process's slots.
+    """
+
+    def __init__(self, crawler):
+        if is_ours(crawler) and mode(crawler.settings) == FLEET:
+            raise NotConfigured("a fleet worker's delays are the fleet's (scraper.fleet.gate)")
+        super().__init__(crawler)
+        self.site_floors = is_ours(crawler)
 
     def _min_delay(self) -> float:
-        return 0.0
+        return 0.0 if self.site_floors else super()._min_delay()
 
     def _response_downloaded(self, response, request, spider) -> None:
-        self.mindelay = request.meta.get("delay_floor", self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
+        if self.site_floors:
+            self.mindelay = request.meta.get("delay_floor", self.crawler.settings.getfloat("DOWNLOAD_DELAY"))
         super()._response_downloaded(response, request, spider)

@@ -9,6 +9,7 @@ from scrapy import signals
 from twisted.internet import task
 
 from archive.store import site_counts
+from scraper.modes import LOCAL, require
 
 log = logging.getLogger(__name__)
 COUNTERS = ("discovered", "fetched", "new", "changed", "unchanged", "skipped", "gone", "failed")
@@ -38,6 +39,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler, LOCAL)  # a fleet's counts are the ingester's; it logs them
         return cls(crawler)
 
     def opened(self, spider=None):
@@ -73,6 +75,7 @@ class RequestCounts:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler)
         return cls(crawler)
 
     def reached_downloader(self, request, spider=None):

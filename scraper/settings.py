@@ -41,10 +41,7 @@ ARCHIVE_REDIS_PREFIX = "clinic-archive"
 ARCHIVE_FLEET_HEARTBEAT = 15.0
 # This worker's name in the fleet; default host-pid.
 ARCHIVE_FLEET_WORKER = None
-# Set by fleet mode from DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN, which it then
-# turns off for the process: the per-host delay and concurrency the whole fleet keeps.
-ARCHIVE_FLEET_DELAY = 1.0
-ARCHIVE_FLEET_HOST_CONCURRENCY = 2
+# In a fleet, DOWNLOAD_DELAY and CONCURRENT_REQUESTS_PER_DOMAIN are the whole fleet's per host.
 
 # --- politeness -------------------------------------------------------------------------
 USER_AGENT_TEMPLATE = "clinic-archive/0.1 (+{contact})"  # a site's contact_url fills it per site
@@ -79,23 +76,32 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening control port on unattended crawlers
 LOG_LEVEL = "INFO"
 
+# Our components act only for the clinic_blogs spider, local or fleet ones by whether
+# ARCHIVE_REDIS_URL is set; each raises NotConfigured otherwise (scraper.modes). Another spider
+# run in this project (`scrapy runspider`, `scrapy shell`) gets plain Scrapy.
 DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.SiteScopeMiddleware": 50,
-    # Scrapy's, fixed: in 2.13+ only the first request waiting for robots.txt obeyed it
+    # Scrapy's, fixed: in 2.13+ only the first request waiting for robots.txt obeyed it.
+    # Ours serves every spider but a fleet worker, whose robots.txt is fetched once per fleet.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.RobotsTxtMiddleware": 100,
-    # above RetryMiddleware (550), so it sees a 429's Retry-After before the retry is sent
+    "scraper.fleet.robots.FleetRobotsTxtMiddleware": 101,
+    # local: above RetryMiddleware (550), so it sees a 429's Retry-After before the retry is sent
     "scraper.politeness.PolitenessMiddleware": 560,
+    # fleet: nearest the download, it paces the real request start and sees every response first
+    "scraper.fleet.gate.FleetPolitenessMiddleware": 950,
 }
 # /post, /post/, http:// and https:// and ?utm_source=... variants are one request
 REQUEST_FINGERPRINTER_CLASS = "scraper.urls.UrlKeyFingerprinter"
 EXTENSIONS = {
-    "scraper.progress.Progress": 500,
+    "scraper.progress.Progress": 500,  # local only: a fleet's counts are the ingester's
     "scraper.progress.RequestCounts": 501,
-    # Scrapy's, with each site's delay as its floor (scraper.politeness)
+    # Scrapy's, with each site's delay as its floor (scraper.politeness); Scrapy's own for
+    # other spiders, none in a fleet worker
     "scrapy.extensions.throttle.AutoThrottle": None,
     "scraper.politeness.SiteAutoThrottle": 0,
 }
 ITEM_PIPELINES = {
-    "scraper.pipelines.ArchivePipeline": 300,
+    "scraper.pipelines.ArchivePipeline": 300,  # local
+    "scraper.fleet.pipeline.FleetPipeline": 300,  # fleet: captures go to Redis for `clinic-archive ingest`
 }

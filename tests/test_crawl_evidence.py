@@ -5,8 +5,8 @@ import json
 import sqlite_utils
 
 from archive import wire
+from archive.archive import Archive
 from archive.extract import extract
-from archive.ingest import Archive
 from archive.records import Capture, CrawlEvidence, PostListing
 from archive.reprocess import reprocess
 from archive.store import save_site

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from archive.evaluation import shingle_match, shingle_scores
 from archive.extract import extract
 from archive.records import Article
+from bench.scoring import shingle_match, shingle_scores
 from tests.conftest import ROOT, golden_articles, golden_non_articles
 
 

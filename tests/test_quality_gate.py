@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.evaluation import (
+from archive.extract import extract
+from bench.scoring import (
     WCXB_LISTING_TYPES,
     bundled_samples,
     golden_field_rates,
@@ -15,7 +16,6 @@ from archive.evaluation import (
     trafilatura_eval_samples,
     wcxb_samples,
 )
-from archive.extract import extract
 from tests.conftest import GOLDEN, ROOT
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text())

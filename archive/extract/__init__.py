@@ -10,7 +10,6 @@ import logging
 from collections.abc import Mapping
 
 from archive.extract.api import api_published, weigh_api
-from archive.extract.bylines import find_people
 from archive.extract.classify import (
     Evidence,
     classify,
@@ -39,6 +38,7 @@ from archive.extract.metadata import (
 )
 from archive.extract.overrides import override_authors, override_container, override_published
 from archive.extract.page import UnparseablePage, decode_html, parse_page
+from archive.extract.page_people import find_people
 from archive.extract.profile import SiteProfile, template_of
 from archive.extract.promos import find_ctas, find_disclaimer
 from archive.extract.references import find_references

@@ -8,7 +8,7 @@ mixes in a widget's terms, so it wins. `sources` says, per field, where the API 
 
 from __future__ import annotations
 
-from archive.extract.people import parse_byline
+from archive.extract.byline_text import parse_byline
 from archive.records import CrawlEvidence, DateValue, Person
 
 # WordPress accounts that post for someone else: their name is nobody's byline

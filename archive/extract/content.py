@@ -15,10 +15,10 @@ import trafilatura
 from lxml import etree
 
 from archive.extract import vocab
+from archive.extract.byline_text import looks_like_byline
+from archive.extract.markdown import render_markdown, render_sections, render_text
 from archive.extract.page import Page, text_content, text_of
-from archive.extract.people import looks_like_byline
 from archive.extract.profile import drop_boilerplate_blocks
-from archive.extract.render import render_markdown, render_sections, render_text
 from archive.extract.scan import Scan
 from archive.records import Section
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from archive.extract.byline_text import merge_people, parse_byline
 from archive.extract.metadata import dated_text
-from archive.extract.people import merge_people, parse_byline
 from archive.records import Article
 
 SOURCE = "hook"

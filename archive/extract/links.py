@@ -6,9 +6,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from archive.extract import vocab
+from archive.extract.markdown import inline_text
 from archive.extract.metadata import article_node
 from archive.extract.page import Page, text_of
-from archive.extract.render import inline_text
 from archive.records import Image, Link
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from lxml.cssselect import CSSSelector
 
+from archive.extract.byline_text import merge_people, parse_byline
 from archive.extract.metadata import dated_text
 from archive.extract.page import Page, text_of
-from archive.extract.people import merge_people, parse_byline
 from archive.records import DateValue, Person
 
 SOURCE = "visible"

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from archive.extract.markdown import block_text, inline_text
 from archive.extract.page import Page
-from archive.extract.render import block_text, inline_text
 
 MIN_POSTS = 3  # a profile needs this many of the site's posts before it says anything
 BOILERPLATE_SHARE = 0.6  # of the site's posts a block must repeat on

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from archive.extract import vocab
-from archive.extract.render import inline_text
+from archive.extract.markdown import inline_text
 from archive.records import Reference
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)

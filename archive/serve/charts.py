@@ -1,6 +1,6 @@
 """Small bar charts drawn as inline SVG on the server.
 
-The archive's pages run no JavaScript (see render.py), so charts are drawn here: stacked
+The archive's pages run no JavaScript (see safe_html.py), so charts are drawn here: stacked
 bars for counts (posts per month by site) and grouped bars for shares (health by run).
 Every label is escaped; a chart is as safe as the text around it.
 """

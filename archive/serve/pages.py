@@ -2,7 +2,7 @@
 
 Each view reads through Datasette's read-only connections and renders a template from
 plugin/templates/. Scraped values reach the templates as plain strings (Jinja escapes them) or
-through render.py; the pages carry a Content-Security-Policy that allows no script at all.
+through safe_html.py; the pages carry a Content-Security-Policy that allows no script at all.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datasette.views.base import DatasetteError
 
 from archive.diff import VersionNotFound, version_diff
 from archive.serve import PLUGIN, health
-from archive.serve.render import diff_html, markdown_html, safe_link
+from archive.serve.safe_html import diff_html, markdown_html, safe_link
 from archive.store.captures import CaptureStore, captures_path
 from archive.store.schema import migrations
 

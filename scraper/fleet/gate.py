@@ -17,6 +17,7 @@ import uuid
 
 from archive.fleet.keys import FleetKeys
 from scraper.fleet import pause
+from scraper.modes import FLEET
 from scraper.politeness import PolitenessMiddleware, slot_key
 
 FULL_POLL = 0.05  # seconds between tries while a host has its limit in flight
@@ -73,6 +74,8 @@ class FleetPolitenessMiddleware(PolitenessMiddleware):
     """Downloader middleware for fleet mode, in place of PolitenessMiddleware: the same delay
     floors (site delay, DOWNLOAD_DELAY, robots.txt Crawl-delay), held across the fleet."""
 
+    serves = FLEET
+
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
@@ -80,8 +83,9 @@ class FleetPolitenessMiddleware(PolitenessMiddleware):
 
         self.redis = get_redis_from_settings(settings)
         self.keys = FleetKeys(settings.get("ARCHIVE_REDIS_PREFIX"))
-        self.default_delay = settings.getfloat("ARCHIVE_FLEET_DELAY")
-        self.concurrency = settings.getint("ARCHIVE_FLEET_HOST_CONCURRENCY")
+        # DOWNLOAD_DELAY (self.default_delay) and this are the fleet's per host, not the process's:
+        # request_reached_downloader() below keeps the process's own slots from waiting again.
+        self.concurrency = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
         self.lease_ms = int((settings.getfloat("DOWNLOAD_TIMEOUT") + 30) * 1000)
         self._reserve = self.redis.register_script(RESERVE)
         self._acquire = self.redis.register_script(ACQUIRE)

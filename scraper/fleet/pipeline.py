@@ -7,6 +7,7 @@ import logging
 from archive.fleet.state import load_state
 from archive.records import CrawlItem
 from archive.wire import encode
+from scraper.modes import FLEET, require
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ class FleetPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
+        require(crawler, FLEET)
         return cls(crawler)
 
     def open_spider(self):

@@ -28,6 +28,8 @@ POLL = 0.05
 
 
 class FleetRobotsTxtMiddleware(RobotsTxtMiddleware):
+    fleet = True
+
     def __init__(self, crawler):
         super().__init__(crawler)
         from scrapy_redis.connection import get_redis_from_settings

@@ -87,7 +87,7 @@ class LeasedQueue(PriorityQueue):
 
 
 class FleetScheduler(Scheduler):
-    """SCHEDULER in fleet mode (set by scraper.fleet.apply_fleet_settings)."""
+    """SCHEDULER in fleet mode (set by scraper.fleet.use_fleet_scheduler)."""
 
     @classmethod
     def from_crawler(cls, crawler):

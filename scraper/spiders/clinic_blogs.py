@@ -89,10 +89,10 @@ class ClinicBlogsSpider(scrapy.Spider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
-        if settings.get("ARCHIVE_REDIS_URL"):
-            from scraper.fleet import apply_fleet_settings
+        if settings.get("ARCHIVE_REDIS_URL"):  # the other components switch themselves (scraper.modes)
+            from scraper.fleet import use_fleet_scheduler
 
-            apply_fleet_settings(settings)
+            use_fleet_scheduler(settings)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

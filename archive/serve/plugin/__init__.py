@@ -1,4 +1,4 @@
-"""The Datasette plugin, registered by entry point: small hooks over render.py and pages.py.
+"""The Datasette plugin, registered by entry point: small hooks over safe_html.py and pages.py.
 
 It acts only on databases that hold an archive (an articles_fts table), so it can sit
 beside other databases in a plain `datasette` install.
@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from archive.serve import pages
 from archive.serve.charts import chart_from_rows
 from archive.serve.facets import ListFacet
-from archive.serve.render import highlight
+from archive.serve.safe_html import highlight
 
 # Canned queries drawn as charts above their table: query name -> (x, y, series).
 CHARTS = {"posts_per_month": ("month", "posts", "site")}

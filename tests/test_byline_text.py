@@ -1,7 +1,7 @@
 import pytest
 
 from archive.extract import extract
-from archive.extract.people import parse_byline
+from archive.extract.byline_text import parse_byline
 
 
 @pytest.mark.parametrize("byline, expected", [

@@ -9,9 +9,9 @@ import re
 from typing import Any
 
 from archive.extract import vocab
+from archive.extract.byline_text import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page
-from archive.extract.people import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
 from archive.extract.regions import Elsewhere
 from archive.records import Person
 
