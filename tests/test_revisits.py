@@ -128,7 +128,8 @@ def test_archive_pages_are_not_fetched_when_the_sitemap_and_api_list_the_posts(o
     assert first["new"] == 7
     paths = [e.path for e in own_sites.page_requests(SITE)]
     assert not [p for p in paths if any(part in p for part in ("/category/", "/tag/", "/author/", "/page/"))]
-    assert first["requests_per_article"] == round(first["requests"] / 7, 2)
+    # robots.txt, 4 sitemaps, the feed, the API and 14 pages: 3.0 (6.3 when archive pages were fetched)
+    assert first["requests_per_article"] <= 3, first["requests_by"]
 
 
 def test_api_alone_discovers_the_posts(own_sites):

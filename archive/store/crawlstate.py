@@ -127,6 +127,12 @@ def fetch_decision(state: UrlState | None, *, now: str, lastmod: str | None = No
     return FetchDecision(True, headers=validators(state))
 
 
+def _stored_validators(headers: dict[str, str]) -> dict[str, str | None]:
+    """The urls columns a response's ETag and Last-Modified go to; validators() sends them back."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return {"etag": lowered.get("etag"), "last_modified": lowered.get("last-modified")}
+
+
 def validators(state: UrlState | None) -> dict[str, str]:
     """Conditional-GET headers from what the last fetch of the URL answered."""
     if state is None or state.pending:
@@ -181,9 +187,7 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
         "gone_since": None, "last_outcome": "unchanged" if unchanged else "fetched",
     }
     if headers is not None:
-        lowered = {k.lower(): v for k, v in headers.items()}
-        update["etag"] = lowered.get("etag")
-        update["last_modified"] = lowered.get("last-modified")
+        update.update(_stored_validators(headers))
     if sha256 is not None:
         update["content_sha256"] = sha256
     if new_kind := after_check(_stored_kind(row, 2)):
@@ -261,8 +265,7 @@ def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, ki
               "last_checked": now, "last_outcome": "read for links" if headers is not None else "unchanged",
               "run_id": run_id}
     if headers is not None:
-        lowered = {k.lower(): v for k, v in headers.items()}
-        update.update(etag=lowered.get("etag"), last_modified=lowered.get("last-modified"))
+        update.update(_stored_validators(headers))
     if row is None:
         update["first_seen"] = now
     db["urls"].upsert(update, pk="url")
