@@ -15,6 +15,7 @@ from archive.records import (
     DiscoveryDocument,
     NotModified,
     PostListing,
+    Reading,
     WordPressApi,
 )
 from archive.store import (
@@ -27,6 +28,7 @@ from archive.store import (
     captures_path,
     load_profiles,
     open_archive,
+    reads_as_before,
     record_check,
     record_discovery_document,
     record_evidence,
@@ -65,27 +67,35 @@ class Archive:
         """Store the capture, extract it and record the outcome, with the links it leads to.
 
         Returns 'new', 'changed' or 'unchanged' for articles, else the page kind
-        ('listing', 'other'; unreadable pages are 'other' with the reason recorded).
+        ('listing', 'other'; unreadable pages are 'other' with the reason recorded), or
+        'unread' when its extraction worker failed (`capture.reading.failure`: over its time or
+        memory budget), which is recorded as a fetch error with the capture kept.
+        A capture its worker read with the evidence the archive holds is not read again.
         The same bytes as the last capture of the URL are 'unchanged' without a new capture.
         """
         url = capture.final_url
         known = self.db.execute("select content_sha256, kind from urls where url = ?", [url]).fetchone()
         stored = stored_evidence(self.db, url) if known else None
         evidence = capture.evidence.stronger(stored) if capture.evidence else stored
-        # The same bytes read the same, unless the site now lists as a post what was not read as one.
-        newly_listed = bool(known and evidence and evidence != stored and evidence.listed_as_post
-                            and known[1] != UrlKind.ARTICLE)
-        if known and known[0] == capture.sha256 and known[1] not in NO_READING \
-                and not newly_listed:
+        if known and reads_as_before(known[1], known[0], stored, evidence, capture.sha256):
             with self.db.atomic():
                 record_evidence(self.db, url, evidence)
                 self._checked(capture, unchanged=True)
             return "unchanged"
         capture_id = self.captures.save(capture)
-        result = extract(capture.body, url, self.selectors.get(capture.site), evidence,
-                         self.profiles.get(capture.site))
+        reading = capture.reading
+        if reading is None or (reading.failure is None and reading.evidence != evidence):
+            # no worker read it, or one read it with other evidence than the archive holds now
+            reading = Reading(extract(capture.body, url, self.selectors.get(capture.site), evidence,
+                                      self.profiles.get(capture.site)), evidence)
         fetch = Fetch(url, capture.site, capture.status, capture_id, capture.sha256, capture.run_id)
         with self.db.atomic():
+            if reading.failure:  # kept for `reprocess`; asked again, and read again, next crawl
+                record_fetch_error(self.db, capture.run_id, capture.site, url, capture.status, reading.failure,
+                                   capture_id)
+                record_evidence(self.db, url, evidence)
+                return "unread"
+            result = reading.result
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, fetch)
             else:
@@ -101,7 +111,10 @@ class Archive:
         The one entry point for a local crawl's pipeline and the distributed ingester alike.
         """
         if isinstance(item, Capture):
-            return ["fetched", self.ingest(dataclasses.replace(item, run_id=run_id))]
+            outcome = self.ingest(dataclasses.replace(item, run_id=run_id))
+            if outcome == "unread":  # over the extraction budget: a failure, with its reason
+                return ["fetched", "failed", f"failed_by/{item.reading.failure}"]
+            return ["fetched", outcome]
         if isinstance(item, NotModified):
             self.not_modified(item)
             return ["unchanged"]

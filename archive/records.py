@@ -71,10 +71,32 @@ class Capture:
     depth: int = 0  # link hops from a start URL, sitemap or feed
     discovered: tuple[str, ...] = ()  # pages it links to that the crawl will fetch, kept for resuming
     evidence: CrawlEvidence | None = None  # where the site lists the page, when it said it changed
+    reading: Reading | None = None  # what its extraction worker made of it, if one did
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What extraction made of a capture before it reached the writer (in a crawl's
+    extraction worker, archive.reading): the result and the evidence it weighed, so the
+    writer can tell whether it would read the same now. `failure` says why there is no
+    result: over the time or memory budget, or the worker died."""
+
+    result: Article | NotArticle | None
+    evidence: CrawlEvidence | None = None
+    failure: str | None = None
+
+    @classmethod
+    def from_dict(cls, fields: dict) -> Reading:
+        """From asdict() after a JSON round trip (a fleet crawler's queue message)."""
+        result = fields.get("result")
+        if result is not None:
+            result = article_from_dict(result) if result.get("kind") == "article" else NotArticle(**result)
+        evidence = fields.get("evidence")
+        return cls(result, CrawlEvidence.from_dict(evidence) if evidence else None, fields.get("failure"))
 
 
 @dataclass(frozen=True)
@@ -261,3 +283,19 @@ class NotArticle:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+_ARTICLE_PARTS = {"authors": Person, "reviewers": Person, "references": Reference, "links": Link, "images": Image,
+                  "sections": Section}
+_ARTICLE_DATES = ("published", "modified", "reviewed")
+
+
+def article_from_dict(fields: dict) -> Article:
+    """An Article from asdict() (or to_dict()) after a JSON round trip."""
+    fields = {key: value for key, value in fields.items() if key not in ("word_count", "content_hash")}
+    for key, part in _ARTICLE_PARTS.items():
+        fields[key] = [part(**value) for value in fields.get(key) or []]
+    for key in _ARTICLE_DATES:
+        if fields.get(key) is not None:
+            fields[key] = DateValue(**fields[key])
+    return Article(**fields)

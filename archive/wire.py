@@ -2,7 +2,8 @@
 
 JSON rather than pickle: the ingester must never run code a message carries. Capture bodies
 are zlib-compressed and base64-encoded, which keeps HTML waiting in Redis at about 30% of
-its size.
+its size. A capture carries what the crawler's extraction workers read it as (its Reading),
+so the ingester only writes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import dataclasses
 import json
 import zlib
 
-from archive.records import Capture, CrawlEvidence, CrawlItem
+from archive.records import Capture, CrawlEvidence, CrawlItem, Reading
 
 TYPES = {cls.__name__: cls for cls in CrawlItem.__args__}
 
@@ -46,6 +47,8 @@ def decode(payload: bytes) -> tuple[dict, object | None]:
             fields["discovered"] = tuple(fields["discovered"])
         if fields.get("evidence"):
             fields["evidence"] = CrawlEvidence.from_dict(fields["evidence"])
+        if fields.get("reading"):
+            fields["reading"] = Reading.from_dict(fields["reading"])
         return message, cls(**fields)
     except (ValueError, KeyError, TypeError, zlib.error, AttributeError) as err:
         raise BadMessage(f"unreadable queue message ({type(err).__name__}: {err})") from None

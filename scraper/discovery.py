@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import lxml.etree
 from scrapy.utils.sitemap import Sitemap
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 # Sitemaps of posts only, by the names SEO plugins and WordPress core give them: Yoast, Rank Math
 # and AIOSEO post-sitemap.xml, core wp-sitemap-posts-post-1.xml, Wix blog-posts-sitemap.xml, sitemap-posts.xml.
 _POST_SITEMAP = re.compile(

@@ -66,6 +66,11 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 # --- robustness -------------------------------------------------------------------------
+# Pages are read (extracted) in worker processes (archive.reading): how many (0: one per
+# core), and what one page may cost before it is recorded as over budget and its worker replaced.
+EXTRACTION_WORKERS = 0
+EXTRACTION_TIMEOUT = 20.0  # seconds
+EXTRACTION_MEMORY_MB = 1024
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024

@@ -1,7 +1,8 @@
 """Pure extraction: HTML bytes and a URL in, an Article or a NotArticle out.
 
-No network, no database, no Scrapy: the crawler, `reprocess` and `clinic-archive extract`
-all call `extract()`.
+No network and no database: the crawler's extraction workers, `reprocess` and
+`clinic-archive extract` all call `extract()` or `read_page()`, which also gives the crawl
+the page's links from the same parse (Scrapy's link extractor, run on our tree).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from archive.extract.classify import (
     prose_signals,
 )
 from archive.extract.content import extract_body, find_body_container
+from archive.extract.frontier import PageLinks, page_links
 from archive.extract.hooks import apply_hooks
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
@@ -37,7 +39,7 @@ from archive.extract.metadata import (
     month_only,
 )
 from archive.extract.overrides import override_authors, override_container, override_published
-from archive.extract.page import UnparseablePage, decode_html, parse_page
+from archive.extract.page import Page, UnparseablePage, decode_html, parse_page
 from archive.extract.page_people import find_people
 from archive.extract.profile import SiteProfile, template_of
 from archive.extract.promos import find_ctas, find_disclaimer
@@ -49,7 +51,7 @@ from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 EXTRACTOR_VERSION = "0.5.0"
 log = logging.getLogger(__name__)
 
-__all__ = ["EXTRACTOR_VERSION", "SiteProfile", "UnparseablePage", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "PageLinks", "SiteProfile", "UnparseablePage", "extract", "links_of", "read_page"]
 
 
 def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, str] | None = None,
@@ -57,8 +59,8 @@ def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, s
     """Extract the blog post on a page.
 
     Returns an Article, or a NotArticle whose kind ('listing', 'other') and reason say why
-    the page is not a post. Never raises: scraped pages are hostile input, and unreadable
-    ones (binary, empty, too large) come back as NotArticle with the reason.
+    the page is not a post. Raises only MemoryError: scraped pages are hostile input, and
+    unreadable ones (binary, empty, too large) come back as NotArticle with the reason.
     `selectors` are a site's CSS overrides ({'body', 'author', 'date'}) and 'hooks', functions
     given a BeautifulSoup of the page (see archive.extract.hooks and sites.example.toml).
     `evidence` is what the crawl knows: a page the site lists as a post (WordPress API, post
@@ -67,20 +69,41 @@ def extract(html: bytes | str, url: str | None = None, selectors: Mapping[str, s
     (archive.extract.profile): blocks its posts all repeat leave the body, and a page on a
     template whose pages are nearly all posts is kept as one.
     """
+    return read_page(html, url, selectors, evidence, profile)[0]
+
+
+def read_page(html: bytes | str, url: str | None = None, selectors: Mapping[str, str] | None = None,
+              evidence: CrawlEvidence | None = None, profile: SiteProfile | None = None, *,
+              links: bool = False) -> tuple[Article | NotArticle, PageLinks | None]:
+    """extract(), and with `links` what the page links to (PageLinks, empty for an unreadable
+    page), read from the same parse."""
+    found = PageLinks() if links else None
     try:
-        return _extract(html, url, selectors or {}, evidence or CrawlEvidence(), profile or SiteProfile())
+        page = parse_page(html, url)
+        if links:
+            found = page_links(page)
+        return _extract(page, html, url, selectors or {}, evidence or CrawlEvidence(), profile or SiteProfile()), found
     except UnparseablePage as err:
-        return NotArticle(url=url, kind="other", reason=f"unreadable: {err}")
+        return NotArticle(url=url, kind="other", reason=f"unreadable: {err}"), found
     except RecursionError:
-        return NotArticle(url=url, kind="other", reason="unreadable: document nested too deeply")
+        return NotArticle(url=url, kind="other", reason="unreadable: document nested too deeply"), found
+    except MemoryError:
+        raise  # over the worker's memory budget (archive.reading says so)
     except Exception as err:  # an extractor bug must not stop a crawl; the reason records it
         log.exception("extraction failed for %s", url)
-        return NotArticle(url=url, kind="other", reason=f"extractor error: {type(err).__name__}: {err}")
+        return NotArticle(url=url, kind="other", reason=f"extractor error: {type(err).__name__}: {err}"), found
 
 
-def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str],
+def links_of(html: bytes | str, url: str) -> PageLinks:
+    """What a page links to, without extracting it (a page unchanged since its last reading)."""
+    try:
+        return page_links(parse_page(html, url))
+    except (UnparseablePage, RecursionError):
+        return PageLinks()
+
+
+def _extract(page: Page, html: bytes | str, url: str | None, selectors: Mapping[str, str],
              crawl: CrawlEvidence, profile: SiteProfile) -> Article | NotArticle:
-    page = parse_page(html, url)
     steps = _Steps(url)
     found = steps.run("selectors.body", None, override_container, page, selectors) or find_body_container(page)
     container = found[1] if found else None

@@ -64,6 +64,11 @@ class FleetKeys:
         """Fingerprints of discovery requests (robots, sitemaps, feeds, API pages) this run."""
         return self._key("run", token, "dupefilter")
 
+    def listed_posts(self, token: str) -> str:
+        """Sites whose sitemap or WordPress API listed posts to some worker this run: their
+        archive pages are not followed by any worker."""
+        return self._key("run", token, "listed-posts")
+
     def robots(self, token: str) -> str:
         """Hash host -> [status, base64 body] of the robots.txt files read this run."""
         return self._key("run", token, "robots")
@@ -78,7 +83,7 @@ class FleetKeys:
 
     def run_keys(self, token: str, sites: list[str]) -> list[str]:
         """Keys that only matter while the run is open."""
-        return [self.members(token), self.dupefilter(token), self.robots(token),
+        return [self.members(token), self.dupefilter(token), self.robots(token), self.listed_posts(token),
                 *(self.claimed(token, site) for site in sites), *(self.pages(token, site) for site in sites)]
 
     def counted_keys(self, token: str, sites: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from archive.store.crawlstate import (
     crawl_state,
     evidence_from_row,
     fetch_decision,
+    reads_as_before,
     record_check,
     record_discovery_document,
     record_evidence,
@@ -49,7 +50,8 @@ __all__ = [
     "add_pending", "ArchiveLock", "ArchiveLocked", "article_id", "articles_per_site", "captures_path", "CaptureStore",
     "crawl_state", "EVIDENCE_COLUMNS", "evidence_from_row", "Fetch", "finish_run", "fold_wal", "latest_run",
     "learned_sample", "load_profiles", "mark_interrupted_runs", "NO_READING", "NOT_READ", "open_archive", "PAGES",
-    "profile_sample", "Recheck", "record_check", "record_discovery_document", "record_evidence", "record_fetch_error",
+    "profile_sample", "reads_as_before", "Recheck", "record_check", "record_discovery_document", "record_evidence",
+    "record_fetch_error",
     "record_gone", "record_reading", "record_skip", "record_url", "replace_duplicate_groups", "save_article",
     "save_profile", "save_site", "save_wp_api", "set_run_sites", "site_counts", "start_run", "stored_evidence",
     "UNFETCHED", "update_run_stats", "UrlKind", "UrlState", "utc_now"

@@ -14,8 +14,19 @@ from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
+from archive.extract.profile import SiteProfile
 from archive.records import CrawlEvidence
-from archive.store.kinds import NOT_READ, UNFETCHED, UrlKind, after_check, after_fetch_error, after_gone, after_skip
+from archive.store.kinds import (
+    NO_READING,
+    NOT_READ,
+    UNFETCHED,
+    UrlKind,
+    after_check,
+    after_fetch_error,
+    after_gone,
+    after_skip,
+)
+from archive.store.profiles import load_profiles
 from archive.store.write import utc_now
 
 DAY = 24 * 3600
@@ -49,6 +60,7 @@ class UrlState:
     next_check: str | None
     gone_since: str | None
     listed_in: str | None = None  # the strongest listing the site ever gave it (CrawlEvidence)
+    evidence: CrawlEvidence | None = None  # all that earlier crawls learned of it (stored_evidence)
 
     @property
     def pending(self) -> bool:
@@ -91,6 +103,7 @@ class SitePlan:
     url_state: dict[str, UrlState] = dataclasses.field(default_factory=dict)
     last_crawled: str | None = None
     wp_api: str | None = None
+    profile: SiteProfile | None = None  # what the site's pages taught extraction (archive.extract.profile)
 
 
 @dataclass(frozen=True)
@@ -147,7 +160,23 @@ def validators(state: UrlState | None) -> dict[str, str]:
 
 def site_plan(db: sqlite_utils.Database, site: str) -> SitePlan:
     row = db.execute("select last_crawled, wp_api from sites where name = ?", [site]).fetchone()
-    return SitePlan(crawl_state(db, site), *(row or (None, None)))
+    return SitePlan(crawl_state(db, site), *(row or (None, None)), load_profiles(db).get(site))
+
+
+def reads_as_before(kind: str | None, stored_sha256: str | None, stored: CrawlEvidence | None,
+                    evidence: CrawlEvidence | None, sha256: str) -> bool:
+    """Whether a page fetched again with body hash `sha256` reads as the stored reading did,
+    so there is nothing to extract: the same bytes, unless the site now lists as a post what
+    was not read as one. `kind`, `stored_sha256` and `stored` are what the archive holds of it.
+
+    >>> listed = CrawlEvidence(listed_in="wp-api")
+    >>> reads_as_before("article", "ab", None, listed, "ab"), reads_as_before("other", "ab", None, listed, "ab")
+    (True, False)
+    """
+    if kind is None or kind in NO_READING or stored_sha256 != sha256:
+        return False
+    newly_listed = bool(evidence and evidence != stored and evidence.listed_as_post and kind != UrlKind.ARTICLE)
+    return not newly_listed
 
 
 def _stored_kind(row: tuple | None, column: int) -> str | None:
@@ -159,8 +188,8 @@ def _stored_kind(row: tuple | None, column: int) -> str | None:
 def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
     rows = db.execute(
         "select url, kind, depth, etag, last_modified, content_sha256, last_checked, next_check, gone_since, "
-        "listed_in from urls where site = ?", [site])
-    return {row[0]: UrlState(*row) for row in rows}
+        f"{', '.join(EVIDENCE_COLUMNS)} from urls where site = ?", [site])
+    return {row[0]: UrlState(*row[:10], evidence=evidence_from_row(row[9:])) for row in rows}
 
 
 def add_pending(db: sqlite_utils.Database, site: str, urls: list[str], depth: int, run_id: int | None) -> None:
@@ -237,8 +266,10 @@ def record_skip(db: sqlite_utils.Database, url: str, site: str, reason: str, run
 
 
 def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str, url: str,
-                       status: int | None, reason: str) -> None:
-    """One failed fetch in one run; the URL row keeps its last good state and gets the reason."""
+                       status: int | None, reason: str, capture_id: int | None = None) -> None:
+    """One failed fetch in one run; the URL row keeps its last good state and gets the reason.
+    `capture_id`: a response that was kept but could not be read (over the extraction budget),
+    for `reprocess` to read later."""
     now = utc_now()
     db["fetch_errors"].insert({"run_id": run_id, "site": site, "url": url, "status": status,
                                "reason": reason, "at": now})
@@ -253,6 +284,8 @@ def record_fetch_error(db: sqlite_utils.Database, run_id: int | None, site: str,
         db["urls"].insert({"url": url, "site": site, "kind": new_kind, "reason": reason, "status": status or 0,
                            "first_seen": now, "last_checked": now, "last_outcome": f"error: {reason}",
                            "run_id": run_id})
+    if capture_id is not None:
+        db["urls"].update(url, {"capture_id": capture_id})
 
 
 def record_discovery_document(db: sqlite_utils.Database, url: str, site: str, kind: str,

@@ -94,6 +94,14 @@ class Fleet:
     def discovered(self, site: str, url_key: str) -> None:
         self.redis.sadd(self.keys.discovered(self.token, site), url_key)
 
+    def listed_posts(self, site: str) -> None:
+        """This worker read a sitemap or API listing of the site's posts."""
+        self.redis.sadd(self.keys.listed_posts(self.token), site)
+
+    def posts_listed(self, site: str) -> bool:
+        """Whether any worker read a listing of the site's posts this run."""
+        return bool(self.redis.sismember(self.keys.listed_posts(self.token), site))
+
     def count(self, *counters: str) -> None:
         """Add one to each run counter ('archive/<site>/<counter>'), which the ingester stores."""
         pipe = self.redis.pipeline(transaction=False)

@@ -8,6 +8,8 @@ validators. Discovery documents (sitemaps, feeds, API listings) are fetched ever
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -15,12 +17,15 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
+from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from archive.extract import PageLinks
+from archive.reading import Budget, Job, ReadingPool
 from archive.records import (
     Capture,
     CrawlEvidence,
@@ -28,11 +33,11 @@ from archive.records import (
     FetchFailure,
     NotModified,
     PostListing,
+    Reading,
     WordPressApi,
 )
-from archive.store import SitePlan, UrlKind, UrlState, fetch_decision, utc_now, validators
+from archive.store import SitePlan, UrlKind, UrlState, fetch_decision, reads_as_before, utc_now, validators
 from scraper.discovery import (
-    FEED_TYPES,
     WP_DUPLICATE_VIEWS,
     WpPost,
     is_comment_feed,
@@ -51,7 +56,6 @@ from scraper.urls import normalize_url, url_key
 
 GONE_STATUSES = (404, 410)
 NO_PLAN = SitePlan()
-WP_API_REL = "https://api.w.org/"
 WP_PAGE_SIZE = 100
 # Asked for posts modified since the last crawl began, less this: the site's clock may be behind
 # ours, or an edit fall in that crawl's first second. Posts listed again are skipped by lastmod.
@@ -69,8 +73,8 @@ class ClinicBlogsSpider(scrapy.Spider):
             raise SitesConfigError("no sites file: pass -a sites=FILE (see sites.example.toml)")
         self.sites: list[Site] = load_sites(sites)
         self._by_name = {site.name: site for site in self.sites}
-        self.links = LinkExtractor(unique=True)
-        self.wp_links = LinkExtractor(unique=True, deny=WP_DUPLICATE_VIEWS)
+        self._wp_deny = [re.compile(pattern) for pattern in WP_DUPLICATE_VIEWS]
+        self.reader: ReadingPool | None = None  # extraction workers, started with the first page
         self.plans: dict[str, SitePlan] = {}  # what the archive knows, per site: see plan()
         self.fleet = None  # in fleet mode, this worker's membership (scraper.fleet.member.Fleet)
         self._seen: dict[str, set[str]] = {site.name: set() for site in self.sites}  # requested
@@ -174,7 +178,7 @@ class ClinicBlogsSpider(scrapy.Spider):
                     if item is not None:
                         yield item
             else:
-                self._sitemap_pages[site.name] += 1
+                self._count_listed(site, self._sitemap_pages)
                 item = self.page_request(entry.url, site, depth=0, lastmod=entry.lastmod, listed_in=listed_in)
                 if item is not None:
                     yield item
@@ -197,7 +201,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         """One page of /wp-json/wp/v2/posts: post links with their modified time, then the next page."""
         site = self._by_name[response.meta["site"]]
         for post in parse_wp_posts(response.body):
-            self._api_posts[site.name] += 1
+            self._count_listed(site, self._api_posts)
             item = self.page_request(post.url, site, depth=0, lastmod=post.modified, listed_in="wp-api",
                                      api=post)
             if item is not None:
@@ -220,23 +224,25 @@ class ClinicBlogsSpider(scrapy.Spider):
 
     # --- pages ----------------------------------------------------------------------------
 
-    def parse_page(self, response):
+    async def parse_page(self, response):
         site = self._by_name[response.meta["site"]]
         if response.status == 304:
             yield NotModified(url=normalize_url(response.request.url), site=site.name,
                               headers=_headers(response))
             return
         if not isinstance(response, HtmlResponse):
-            yield from self._not_html(response, site)
+            for item in self._not_html(response, site):
+                yield item
             return
         depth = response.meta.get("hops", 0)
-        api_root = response.css(f'link[rel="{WP_API_REL}"]::attr(href)').get()
-        wordpress = bool(api_root) or bool(self._plan(site).wp_api)
+        first_url = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
+        reading, links = await self._read(response, site, url_key(first_url))
+        links = links or PageLinks()
+        wordpress = bool(links.wp_api) or bool(self._plan(site).wp_api)
         follow = []
         if site.max_depth is None or depth < site.max_depth:
-            follow = [item for link in self._links(response, wordpress)
-                      if (item := self._follow(link.url, site, depth + 1, wordpress)) is not None]
-        first_url = normalize_url(response.request.meta.get("redirect_urls", [response.url])[0])
+            follow = [item for url in self._links(links, wordpress)
+                      if (item := self._follow(url, site, depth + 1, wordpress)) is not None]
         yield Capture(
             url=first_url,
             final_url=normalize_url(response.url),
@@ -248,25 +254,55 @@ class ClinicBlogsSpider(scrapy.Spider):
             depth=depth,
             discovered=tuple(r.url for r in follow if isinstance(r, scrapy.Request)),
             evidence=self._listed[site.name].get(url_key(first_url)),
+            reading=reading,
         )
-        yield from follow
-        for link in response.css("link[rel=alternate]"):
-            if link.attrib.get("type") in FEED_TYPES and link.attrib.get("href"):
-                url = response.urljoin(link.attrib["href"])
-                if not is_comment_feed(url, link.attrib.get("title", ""), response.url):
-                    request = self._feed(url, site, depth + 1, wordpress)
-                    if request is not None:
-                        yield request
-        if api_root and site.name not in self._wp_api_asked and site.allows(response.urljoin(api_root)):
+        for item in follow:
+            yield item
+        for url, title in links.feeds:
+            if not is_comment_feed(url, title, response.url):
+                request = self._feed(url, site, depth + 1, wordpress)
+                if request is not None:
+                    yield request
+        api_root = links.wp_api
+        if api_root and site.name not in self._wp_api_asked and site.allows(api_root):
             self._wp_api_asked.add(site.name)
-            yield WordPressApi(site=site.name, root=response.urljoin(api_root))
-            yield self._wp_posts_request(response.urljoin(api_root), site, 1)
+            yield WordPressApi(site=site.name, root=api_root)
+            yield self._wp_posts_request(api_root, site, 1)
 
-    def _links(self, response, wordpress: bool) -> list:
+    async def _read(self, response, site: Site, key: str) -> tuple[Reading | None, PageLinks | None]:
+        """The page read by an extraction worker, with the evidence the writer will weigh, and
+        its links; only its links when it reads as the archive's last reading of it did. A
+        listing that arrives while the page is being read changes the evidence: read again."""
+        final = self._plan(site).url_state.get(normalize_url(response.url))
+        stored = final.evidence if final else None
+        while True:
+            listed = self._listed[site.name].get(key)
+            evidence = listed.stronger(stored) if listed else stored
+            unchanged = final is not None and reads_as_before(final.kind, final.content_sha256, stored, evidence,
+                                                              hashlib.sha256(response.body).hexdigest())
+            job = Job(response.body, normalize_url(response.url), site.extract, evidence, self._plan(site).profile,
+                      links=True, extract=not unchanged)
+            reading, links = await maybe_deferred_to_future(_deferred(self._reader().submit(job)))
+            if unchanged or self._listed[site.name].get(key) is listed:
+                return reading, links
+
+    def _reader(self) -> ReadingPool:
+        if self.reader is None:
+            settings = self.settings
+            self.reader = ReadingPool(settings.getint("EXTRACTION_WORKERS") or None,
+                                      Budget(settings.getfloat("EXTRACTION_TIMEOUT"),
+                                             settings.getint("EXTRACTION_MEMORY_MB")))
+        return self.reader
+
+    def closed(self, reason):
+        if self.reader is not None:
+            self.reader.close()
+
+    def _links(self, links: PageLinks, wordpress: bool) -> list[str]:
         if not wordpress:
-            return self.links.extract_links(response)
-        attachments = {response.urljoin(href) for href in response.css('a[rel~="attachment"]::attr(href)').getall()}
-        return [link for link in self.wp_links.extract_links(response) if link.url not in attachments]
+            return list(links.links)
+        return [url for url in links.links
+                if url not in links.attachments and not any(deny.search(url) for deny in self._wp_deny)]
 
     def _follow(self, url: str, site: Site, depth: int, wordpress: bool):
         """page_request() for a link; a WordPress archive page waits for the end of discovery."""
@@ -359,7 +395,7 @@ class ClinicBlogsSpider(scrapy.Spider):
         held, self._archives[site.name] = self._archives[site.name], None
         if not held:
             return []
-        if self._sitemap_pages[site.name] or self._api_posts[site.name]:
+        if self._posts_listed(site):
             self.logger.info("%s: %s archive pages not followed: the site's sitemap or API lists its posts",
                              site.name, len(held))
             self._archives[site.name] = {}  # and those found later are held back too
@@ -368,6 +404,18 @@ class ClinicBlogsSpider(scrapy.Spider):
         items = (self._discovery(url, site, self.parse_feed) if feed else self.page_request(url, site, depth=depth)
                  for url, (depth, feed) in held.items())
         return [item for item in items if isinstance(item, scrapy.Request)]
+
+    def _count_listed(self, site: Site, counts: dict[str, int]) -> None:
+        """One post a sitemap or the API listed (in a fleet, the first tells the other workers)."""
+        if self.fleet is not None and not self._posts_listed(site):
+            self.fleet.listed_posts(site.name)
+        counts[site.name] += 1
+
+    def _posts_listed(self, site: Site) -> bool:
+        """Whether a sitemap or the API listed the site's posts this run, to any worker of a fleet."""
+        if self._sitemap_pages[site.name] or self._api_posts[site.name]:
+            return True
+        return self.fleet is not None and self.fleet.posts_listed(site.name)
 
     def _unmet(self, sites: list[Site]) -> list[scrapy.Request]:
         now, recheck_all = utc_now(), self.settings.getbool("ARCHIVE_RECHECK_ALL")
@@ -457,6 +505,15 @@ class ClinicBlogsSpider(scrapy.Spider):
         # download_slot: the scheduler spreads requests over hosts (host and port) by it
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"site": site.name, "download_slot": slot_key(url)})
+
+
+def _deferred(future) -> Deferred:
+    """A Deferred that fires in the reactor with a ReadingPool future's result (which never raises)."""
+    from twisted.internet import reactor  # the one Scrapy installed
+
+    deferred = Deferred()
+    future.add_done_callback(lambda done: reactor.callFromThread(deferred.callback, done.result()))
+    return deferred
 
 
 def _headers(response) -> dict[str, str]:
