@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -92,16 +93,16 @@ class ReadingPool:
     def read(self, job: Job) -> tuple[Reading | None, PageLinks | None]:
         return self.submit(job).result()
 
-    def read_all(self, jobs: Iterable[Job], ahead: int | None = None,
-                 ) -> Iterator[tuple[Reading | None, PageLinks | None]]:
-        """run_job's outcomes for `jobs`, in their order, with at most `ahead` pages in flight
-        (default: four per worker), so memory stays flat however many jobs there are."""
+    def read_all(self, jobs: Iterable[tuple[object, Job]], ahead: int | None = None,
+                 ) -> Iterator[tuple[object, tuple[Reading | None, PageLinks | None]]]:
+        """(tag, run_job's outcome) for each (tag, job), in their order, with at most `ahead`
+        pages in flight (default: four per worker), so memory stays flat however many there are."""
         jobs = iter(jobs)
-        pending = [self.submit(job) for job in islice(jobs, ahead or 4 * self.workers)]
+        pending = deque((tag, self.submit(job)) for tag, job in islice(jobs, ahead or 4 * self.workers))
         while pending:
-            done = pending.pop(0)
-            pending.extend(self.submit(job) for job in islice(jobs, 1))
-            yield done.result()
+            tag, done = pending.popleft()
+            pending.extend((later, self.submit(job)) for later, job in islice(jobs, 1))
+            yield tag, done.result()
 
     def _outcome(self, done, job: Job) -> tuple[Reading | None, PageLinks | None]:
         try:
