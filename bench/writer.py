@@ -105,8 +105,13 @@ def store(writer: ArchiveWriter, capture: Capture, article: Article, timers: dic
 def store_run(writer: ArchiveWriter, records, timers: dict[str, float]) -> tuple[int, float]:
     run_id = writer.start_run([f"clinic{n}" for n in range(SITES)])
     start = time.perf_counter()
+    batch = getattr(writer, "batch", None)  # ArchiveWriter.record's batching, when it has it
     for capture, article in records:
+        if batch:
+            batch.begin()
         store(writer, capture.__class__(**{**capture.__dict__, "run_id": run_id}), article, timers)
+        if batch:
+            batch.added()
     getattr(writer, "commit", lambda: None)()
     return run_id, time.perf_counter() - start
 
