@@ -70,7 +70,7 @@ class CaptureStore:
         with self.db.atomic():
             return sql.insert(self.db, "captures", {
                 "url": capture.url, "final_url": capture.final_url, "status": capture.status,
-                "headers": json.dumps(capture.headers), "body": zlib.compress(capture.body, 6),
+                "headers": json.dumps(capture.headers), "body": zlib.compress(capture.body, 1),
                 "sha256": capture.sha256, "size": len(capture.body),
                 "fetched_at": capture.fetched_at, "site": capture.site, "run_id": capture.run_id,
             })
