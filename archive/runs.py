@@ -26,6 +26,7 @@ from archive.duplicates import rebuild_duplicate_groups
 from archive.records import CrawlItem
 from archive.store import (
     ArchiveLock,
+    Batch,
     Recheck,
     SitePlan,
     finish_run,
@@ -55,6 +56,7 @@ class ArchiveWriter:
         self.archive, self.lock = archive, lock
         self.db = archive.db
         self._flushed: dict[int, float] = {}
+        self.batch = Batch(self.db, archive.captures.db)
         for name, selectors in self.db.execute("select name, extract_selectors from sites"):
             archive.selectors[name] = json.loads(selectors or "{}")
 
@@ -79,6 +81,12 @@ class ArchiveWriter:
 
     def close(self) -> None:
         try:
+            self.commit()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        try:
             self.archive.close()
         finally:
             if self.lock is not None:
@@ -86,6 +94,7 @@ class ArchiveWriter:
 
     def mark_interrupted(self, still_open: tuple[int, ...] = ()) -> list[int]:
         """Runs left 'running' by a crawl that died (not `still_open` fleet runs): marked interrupted."""
+        self.commit()
         ids = mark_interrupted_runs(self.db, still_open)
         for run_id in ids:
             log.warning("run %s stopped without finishing; this run resumes from what it stored", run_id)
@@ -96,6 +105,7 @@ class ArchiveWriter:
         self.archive.recheck = recheck
 
     def save_sites(self, sites: list[SiteSettings]) -> None:
+        self.commit()
         with self.db.atomic():
             for site in sites:
                 save_site(self.db, site.name, site.start_urls, site.allowed_domains, site.extract)
@@ -105,11 +115,24 @@ class ArchiveWriter:
         return site_plan(self.db, site)
 
     def start_run(self, sites: list[str]) -> int:
+        self.commit()
         return start_run(self.db, sites)
 
     def record(self, item: CrawlItem, run_id: int | None) -> list[str]:
-        """Store one crawl item in the run; the run counters it adds to (Archive.record)."""
-        return self.archive.record(item, run_id)
+        """Store one crawl item in the run; the run counters it adds to (Archive.record).
+
+        Items are written in batches (archive.store.batch): committed every half second or
+        BATCH_RECORDS items, and by flush, finish_run and close. Until then other connections
+        do not see them; a failing item rolls back alone."""
+        self.batch.begin()
+        try:
+            return self.archive.record(item, run_id)
+        finally:
+            self.batch.added()
+
+    def commit(self) -> None:
+        """Commit the items recorded so far."""
+        self.batch.commit()
 
     def flush_due(self, run_id: int) -> bool:
         """Whether the run's counts were last written FLUSH_EVERY seconds ago or more."""
@@ -118,10 +141,12 @@ class ArchiveWriter:
     def flush(self, run_id: int, counts: dict) -> None:
         """Write the run's counts so far, so a run killed halfway shows how far it got."""
         self._flushed[run_id] = time.monotonic()
+        self.commit()
         update_run_stats(self.db, run_id, counts)
 
     def finish_run(self, run_id: int, status: str, counts: dict) -> None:
         """Close the run with its counts, then re-learn what its changed articles affect."""
+        self.commit()
         finish_run(self.db, run_id, status, counts)
         self._flushed.pop(run_id, None)
         self.archive.learn_profiles(list(counts))

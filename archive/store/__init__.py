@@ -1,5 +1,6 @@
 """The archive: a served SQLite database plus a captures store beside it."""
 
+from archive.store.batch import Batch
 from archive.store.captures import CaptureStore, captures_path
 from archive.store.crawlstate import (
     EVIDENCE_COLUMNS,
@@ -46,7 +47,7 @@ from archive.store.write import (
 )
 
 __all__ = [
-    "SitePlan", "site_plan", "FetchDecision", "fetch_decision", "validators",
+    "SitePlan", "site_plan", "FetchDecision", "fetch_decision", "validators", "Batch",
     "add_pending", "ArchiveLock", "ArchiveLocked", "article_id", "articles_per_site", "captures_path", "CaptureStore",
     "crawl_state", "EVIDENCE_COLUMNS", "evidence_from_row", "Fetch", "finish_run", "fold_wal", "latest_run",
     "learned_sample", "load_profiles", "mark_interrupted_runs", "NO_READING", "NOT_READ", "open_archive", "PAGES",

@@ -19,6 +19,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from archive.records import Capture
+from archive.store import sql
 
 migrations = Migrations("clinic_archive_captures")
 # what describe() returns: everything but the body
@@ -67,13 +68,12 @@ class CaptureStore:
     def save(self, capture: Capture) -> int:
         """Store a capture and return its id."""
         with self.db.atomic():
-            table = self.db["captures"].insert({
+            return sql.insert(self.db, "captures", {
                 "url": capture.url, "final_url": capture.final_url, "status": capture.status,
-                "headers": json.dumps(capture.headers), "body": zlib.compress(capture.body, 6),
+                "headers": json.dumps(capture.headers), "body": zlib.compress(capture.body, 1),
                 "sha256": capture.sha256, "size": len(capture.body),
                 "fetched_at": capture.fetched_at, "site": capture.site, "run_id": capture.run_id,
             })
-        return table.last_pk
 
     def load(self, capture_id: int) -> Capture:
         """The capture with this id; sqlite_utils' NotFoundError when there is none."""

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from archive.extract.profile import SiteProfile
 from archive.records import CrawlEvidence
+from archive.store import sql
 from archive.store.kinds import (
     NO_READING,
     NOT_READ,
@@ -195,10 +196,8 @@ def crawl_state(db: sqlite_utils.Database, site: str) -> dict[str, UrlState]:
 def add_pending(db: sqlite_utils.Database, site: str, urls: list[str], depth: int, run_id: int | None) -> None:
     """Remember URLs a page links to, so a resumed crawl fetches them; known URLs stay as they are."""
     now = utc_now()
-    db["urls"].insert_all(
-        ({"url": url, "site": site, "kind": UrlKind.PENDING, "depth": depth, "first_seen": now, "run_id": run_id}
-         for url in urls),
-        pk="url", ignore=True)
+    sql.insert_many(db, "urls", ({"url": url, "site": site, "kind": UrlKind.PENDING, "depth": depth,
+                                  "first_seen": now, "run_id": run_id} for url in urls), ignore=True)
 
 
 def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: bool,
@@ -221,11 +220,11 @@ def record_check(db: sqlite_utils.Database, url: str, site: str, *, unchanged: b
         update["content_sha256"] = sha256
     if new_kind := after_check(_stored_kind(row, 2)):
         update.update(kind=new_kind, first_seen=update["last_checked"], run_id=run_id)
-    db["urls"].upsert(update, pk="url")
+    sql.upsert(db, "urls", update, pk="url")
     db.execute("update articles set gone_since = null where id = (select article_id from urls where url = ?)",
                [url])
     if requested_url and requested_url != url:
-        db["urls"].upsert({
+        sql.upsert(db, "urls", {
             "url": requested_url, "site": site, "kind": UrlKind.REDIRECT, "reason": f"redirects to {url}",
             "last_checked": update["last_checked"], "next_check": update["next_check"],
             "check_interval": interval, "last_outcome": "redirected", "run_id": run_id,
@@ -329,4 +328,4 @@ def record_evidence(db: sqlite_utils.Database, url: str, evidence: CrawlEvidence
     """Keep the evidence extraction weighed for `url`, so `reprocess` weighs the same."""
     if evidence is not None:
         values = [json.dumps(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(evidence)]
-        db["urls"].update(url, dict(zip(EVIDENCE_COLUMNS, values)))
+        sql.update(db, "urls", url, dict(zip(EVIDENCE_COLUMNS, values)), pk="url")

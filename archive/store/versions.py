@@ -12,6 +12,8 @@ import json
 
 import sqlite_utils
 
+from archive.store import sql
+
 COMPARED = ("title", "body", "dates", "people", "references")
 
 
@@ -59,7 +61,7 @@ def add_version(db: sqlite_utils.Database, article_id: str, fields: dict, *, see
                   and (latest["capture_id"], latest["run_id"]) == (capture_id, run_id))
     number = latest["version"] if reread else (latest["version"] + 1) if latest else 1
     before = _version(db, article_id, number - 1) if reread else latest
-    db["article_versions"].upsert({
+    sql.upsert(db, "article_versions", {
         "article_id": article_id, "version": number, "seen_at": seen_at, "source": source,
         "changed": json.dumps(changed_parts(before, fields)), **fields, "version_hash": digest,
         "word_count": len((fields["body_text"] or "").split()),

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from archive.records import Article, NotArticle, Person
+from archive.store import sql
 from archive.store.versions import add_version, latest_version, version_fields, version_hash
 
 
@@ -167,10 +168,10 @@ def save_article(db: sqlite_utils.Database, article: Article, fetch: Fetch, sour
         # No new version, but what versions don't compare (terms, field sources, the extractor
         # that read it) follows the latest reading. The same content keeps the capture that
         # first held it; a re-extraction keeps last_seen and run_id.
-        db["articles"].update(identifier, {k: v for k, v in record.items()
-                                           if k not in ("capture_id", "capture_sha256")})
+        sql.update(db, "articles", identifier, {k: v for k, v in record.items()
+                                                if k not in ("id", "capture_id", "capture_sha256")})
         return identifier, "unchanged"
-    db["articles"].upsert(record, pk="id")
+    sql.upsert(db, "articles", record, pk="id")
     _save_people(db, identifier, article.authors + article.reviewers)
     _save_citations_and_links(db, identifier, article)
     add_version(db, identifier, fields, seen_at=now, source=source, capture_id=capture_id, run_id=run_id,
@@ -184,7 +185,7 @@ def record_url(db: sqlite_utils.Database, fetch: Fetch, result: Article | NotArt
     and why, so nothing is dropped silently."""
     kind = result if isinstance(result, str) else result.kind
     why = reason or (None if isinstance(result, str) else result.reason)
-    db["urls"].upsert({
+    sql.upsert(db, "urls", {
         "url": fetch.url, "site": fetch.site, "kind": kind, "reason": why, "status": fetch.status,
         "last_fetched": utc_now(), "capture_id": fetch.capture_id, "article_id": article_id_,
         "run_id": fetch.run_id,
@@ -209,7 +210,7 @@ def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person
     db.execute("delete from article_people where article_id = ?", [identifier])
     for position, person in enumerate(people):
         person_id = _person_id(db, person)
-        db["article_people"].upsert({
+        sql.upsert(db, "article_people", {
             "article_id": identifier, "person_id": person_id, "role": person.role,
             "position": position, "credentials": json.dumps(person.credentials),
             "role_label": person.role_label,
@@ -219,28 +220,24 @@ def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person
 def _save_citations_and_links(db: sqlite_utils.Database, identifier: str, article: Article) -> None:
     for table in ("citations", "links", "images"):
         db.execute(f"delete from [{table}] where article_id = ?", [identifier])
-    db["images"].insert_all(
-        ({"article_id": identifier, "position": position, **dataclasses.asdict(image)}
-         for position, image in enumerate(article.images, 1)),
-        pk=("article_id", "position"))
-    db["citations"].insert_all(
-        ({"article_id": identifier, **dataclasses.asdict(reference)} for reference in article.references),
-        pk=("article_id", "position"))
-    db["links"].insert_all(
-        ({"article_id": identifier, **dataclasses.asdict(link)} for link in article.links),
-        pk=("article_id", "url"))
+    sql.insert_many(db, "images", ({"article_id": identifier, "position": position, **dataclasses.asdict(image)}
+                                   for position, image in enumerate(article.images, 1)))
+    sql.insert_many(db, "citations", ({"article_id": identifier, **dataclasses.asdict(reference)}
+                                      for reference in article.references))
+    sql.insert_many(db, "links", ({"article_id": identifier, **dataclasses.asdict(link)}
+                                  for link in article.links))
 
 
 def _person_id(db: sqlite_utils.Database, person: Person) -> int:
     row = db.execute("select id, credentials, url from people where name = ?",
                      [person.name]).fetchone()
     if row is None:
-        return db["people"].insert({"name": person.name, "credentials": json.dumps(person.credentials),
-                                    "url": person.url}).last_pk
+        return sql.insert(db, "people", {"name": person.name, "credentials": json.dumps(person.credentials),
+                                         "url": person.url})
     known = json.loads(row[1] or "[]")
     merged = known + [c for c in person.credentials if c not in known]
     if merged != known or (person.url and not row[2]):
-        db["people"].update(row[0], {"credentials": json.dumps(merged), "url": row[2] or person.url})
+        sql.update(db, "people", row[0], {"credentials": json.dumps(merged), "url": row[2] or person.url})
     return row[0]
 
 
