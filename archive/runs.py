@@ -134,6 +134,16 @@ class ArchiveWriter:
         """Commit the items recorded so far."""
         self.batch.commit()
 
+    def commit_due(self) -> None:
+        """Commit what waits longer than a batch may keep it (a quiet crawl's last items)."""
+        if self.batch.due:
+            self.batch.commit()
+
+    @property
+    def uncommitted(self) -> int:
+        """Items recorded since the last commit: lost if the process dies now."""
+        return self.batch.count
+
     def flush_due(self, run_id: int) -> bool:
         """Whether the run's counts were last written FLUSH_EVERY seconds ago or more."""
         return time.monotonic() - self._flushed.get(run_id, 0.0) >= FLUSH_EVERY

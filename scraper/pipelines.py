@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
@@ -35,6 +36,7 @@ class ArchivePipeline:
         self.archive: ArchiveWriter | None = None
         self.run_id: int | None = None
         self.writer = ThreadPool(1, 1, "archive-writer")
+        self.committer: LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -44,6 +46,9 @@ class ArchivePipeline:
     async def open_spider(self):
         self.writer.start()
         await self._in_writer(self._open, self.crawler.spider)
+        # a quiet crawl's last items are committed within a second, not at the next item
+        self.committer = LoopingCall(self._commit_due)
+        self.committer.start(1.0, now=False)
         log.info("run %s writing to %s", self.run_id, self.db_path)
 
     def _open(self, spider) -> None:
@@ -56,6 +61,10 @@ class ArchivePipeline:
         self.archive.save_sites([SiteSettings(site.name, site.start_urls, site.allowed_domains, site.extract)
                                  for site in spider.sites])
         self.run_id = self.archive.start_run([site.name for site in spider.sites])
+
+    def _commit_due(self):
+        if self.archive is not None:
+            self.writer.callInThread(self.archive.commit_due)
 
     async def process_item(self, item):
         if isinstance(item, CrawlItem):
@@ -73,6 +82,8 @@ class ArchivePipeline:
         status = "finished" if reason == "finished" else f"stopped: {reason}"
         counts = site_counts(self.crawler.stats.get_stats())
         sites = [site.name for site in self.crawler.spider.sites]
+        if self.committer is not None and self.committer.running:
+            self.committer.stop()
         try:
             await self._in_writer(self._close, status, {site: counts.get(site, {}) for site in sites})
         finally:

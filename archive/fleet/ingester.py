@@ -42,6 +42,7 @@ class Ingester:
         self.run_ids: dict[str, int] = {}
         self.summary = IngestSummary()
         self._reported = time.monotonic()
+        self._stored: list[tuple[bytes, list[tuple[str, str]]]] = []  # handled, not yet committed
 
     def __enter__(self) -> Ingester:
         self.archive = ArchiveWriter.open(self.db_path)
@@ -69,26 +70,45 @@ class Ingester:
         while not should_stop():
             payload = self.redis.blmove(keys.items, keys.items_processing, WAIT, "RIGHT", "LEFT")
             if payload is None:
+                self.archive.commit()
+                self._release()
                 self._flush_stats()
                 if until_idle and not self.fleet_alive() and not self.redis.llen(keys.items):
                     break
                 continue
-            self.handle(payload)
-            self.redis.lrem(keys.items_processing, 1, payload)
+            self._stored.append((payload, self.handle(payload)))
+            if not self.archive.uncommitted:  # the writer's batch is committed: its messages may go
+                self._release()
             self._flush_stats()
+        self.archive.commit()
+        self._release()
         return self.summary
+
+    def _release(self) -> None:
+        """Messages whose items are committed leave the processing list, and their counts
+        reach the run: until then a killed ingester's successor stores them again."""
+        if not self._stored:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for payload, counts in self._stored:
+            for key, counter in counts:
+                pipe.hincrby(key, counter, 1)
+            pipe.lrem(self.keys.items_processing, 1, payload)
+        pipe.execute()
+        self._stored.clear()
 
     def fleet_alive(self) -> bool:
         workers = [w.decode() for w in self.redis.smembers(self.keys.fleet)]
         return any(self.redis.exists(self.keys.heartbeat(worker)) for worker in workers)
 
-    def handle(self, payload: bytes) -> None:
+    def handle(self, payload: bytes) -> list[tuple[str, str]]:
+        """Store one message; the (Redis stats key, counter) pairs it adds to once committed."""
         try:
             envelope, item = decode(payload)
             token = envelope["run"]
         except (BadMessage, KeyError, TypeError) as err:
             self._reject(payload, str(err))
-            return
+            return []
         notice = envelope.get("notice")
         if notice == "join":
             self._join(token, envelope.get("sites", []), envelope.get("recheck"))
@@ -104,13 +124,10 @@ class Ingester:
             except Exception as err:  # a bug must not stop the archive: keep the message for a person
                 log.exception("could not store %s", getattr(item, "url", item))
                 self._reject(payload, f"{type(err).__name__}: {err}")
-                return
-            if counters:
-                pipe = self.redis.pipeline(transaction=False)
-                for counter in counters:
-                    pipe.hincrby(self.keys.stats(token), f"archive/{item.site}/{counter}", 1)
-                pipe.execute()
+                return []
             self.summary.stored += 1
+            return [(self.keys.stats(token), f"archive/{item.site}/{counter}") for counter in counters]
+        return []
 
     def _reject(self, payload: bytes, reason: str) -> None:
         log.error("rejected a queue message: %s; kept in %s", reason, self.keys.items_rejected)
@@ -155,6 +172,8 @@ class Ingester:
         return json.loads(self.archive.db["runs"].get(run_id)["sites"] or "[]")
 
     def _finish(self, token: str) -> None:
+        self.archive.commit()
+        self._release()  # the run's counts include every item stored before its end
         run_id = self._run_id(token)
         sites = self._sites(run_id)
         counts = self._counts(token, sites)

@@ -44,6 +44,11 @@ class Batch:
         if self.count >= self.records or time.monotonic() - self.opened >= self.seconds:
             self.commit()
 
+    @property
+    def due(self) -> bool:
+        """Whether records wait that are older than the batch may keep them."""
+        return self.count > 0 and time.monotonic() - self.opened >= self.seconds
+
     def commit(self) -> None:
         for db in self.databases:
             if db.conn.in_transaction:
