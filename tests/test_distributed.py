@@ -8,6 +8,7 @@ CLINIC_ARCHIVE_REQUIRE_REDIS=1 so a missing server fails there instead of skippi
 from __future__ import annotations
 
 import collections
+import dataclasses
 import json
 import os
 import shutil
@@ -372,3 +373,17 @@ def test_host_gate_holds_the_delay_the_concurrency_and_retry_after(redis_server)
     time.sleep(0.45)
     pause(keys=[host], args=[2000])
     assert 1900 <= start("g", delay_ms=400, concurrency=5) <= 2000
+
+
+def test_published_state_carries_each_pages_evidence_and_the_sites_profile(tmp_path):
+    """Fleet crawlers read pages with what the archive knows of them, as a local crawl does."""
+    from archive.extract.profile import SiteProfile
+    from archive.fleet.state import _url_state
+    from archive.records import CrawlEvidence
+    from archive.store import UrlState
+
+    evidence = CrawlEvidence("wp-api", "2026-05-01T00:00:00+00:00", "api", authors=("Dana Reyes",))
+    state = UrlState("https://c.test/p/", "article", 0, None, None, "ab", None, None, None, "wp-api", evidence)
+    assert _url_state(json.loads(json.dumps(dataclasses.astuple(state)))) == state
+    profile = SiteProfile(4, 4, frozenset({"book now"}), {"single-post": (4, 4)})
+    assert SiteProfile.from_json(json.loads(json.dumps(profile.to_json()))) == profile
