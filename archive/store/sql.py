@@ -44,22 +44,32 @@ def _values(record: dict) -> list:
     return [jsonify_if_needed(value) for value in record.values()]
 
 
+def _execute(db: sqlite_utils.Database, sql: str, params, many: bool = False):
+    """Run one statement; outside a transaction (a batch or db.atomic()) it commits at once,
+    as sqlite-utils' writes do, instead of leaving sqlite3's implicit transaction open."""
+    outside = not db.conn.in_transaction
+    cursor = db.conn.executemany(sql, params) if many else db.conn.execute(sql, params)
+    if outside:
+        db.conn.commit()
+    return cursor
+
+
 def insert(db: sqlite_utils.Database, table: str, record: dict, ignore: bool = False) -> int:
     """INSERT (OR IGNORE) one row; returns its rowid."""
-    return db.conn.execute(_insert_sql(table, tuple(record), ignore), _values(record)).lastrowid
+    return _execute(db, _insert_sql(table, tuple(record), ignore), _values(record)).lastrowid
 
 
 def insert_many(db: sqlite_utils.Database, table: str, records: Iterable[dict], ignore: bool = False) -> None:
     """INSERT (OR IGNORE) rows, each with the same keys as the first."""
     rows = list(records)
     if rows:
-        db.conn.executemany(_insert_sql(table, tuple(rows[0]), ignore), [_values(row) for row in rows])
+        _execute(db, _insert_sql(table, tuple(rows[0]), ignore), [_values(row) for row in rows], many=True)
 
 
 def upsert(db: sqlite_utils.Database, table: str, record: dict, pk: str | Sequence[str]) -> None:
     """Insert the row, or update the given columns of the row with its primary key."""
     pk = (pk,) if isinstance(pk, str) else tuple(pk)
-    db.conn.execute(_upsert_sql(table, tuple(record), pk), _values(record))
+    _execute(db, _upsert_sql(table, tuple(record), pk), _values(record))
 
 
 def update(db: sqlite_utils.Database, table: str, key, values: dict, pk: str | Sequence[str] = "id") -> None:
@@ -68,4 +78,4 @@ def update(db: sqlite_utils.Database, table: str, key, values: dict, pk: str | S
     pk = (pk,) if isinstance(pk, str) else tuple(pk)
     keys = list(key) if isinstance(key, (tuple, list)) else [key]
     if values:
-        db.conn.execute(_update_sql(table, tuple(values), pk), _values(values) + keys)
+        _execute(db, _update_sql(table, tuple(values), pk), _values(values) + keys)
