@@ -13,6 +13,7 @@ fragments, and it turns punycode hosts into Unicode.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -49,6 +50,7 @@ VARIANT_SEGMENTS = frozenset({"amp", "print"})
 WEB_SCHEMES = frozenset({"http", "https"})
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pages share their menus and footers: most links recur
 def normalize_url(url: str) -> str:
     """Return the URL the crawler should request and record for ``url``.
 
@@ -84,6 +86,7 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def url_key(url: str) -> str:
     """Return the identity of the page at ``url``: equal keys mean the same page.
 
