@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from pathlib import Path
 
+from archive.duplicates import settle_duplicates
 from archive.extract import extract
 from archive.profiles import learn_site_profiles
 from archive.records import (
@@ -27,6 +28,7 @@ from archive.store import (
     add_pending,
     captures_path,
     load_profiles,
+    mark_for_grouping,
     open_archive,
     reads_as_before,
     record_check,
@@ -98,6 +100,8 @@ class Archive:
             result = reading.result
             if isinstance(result, Article):
                 identifier, outcome = save_article(self.db, result, fetch)
+                if outcome in ("new", "changed"):
+                    mark_for_grouping(self.db, identifier, reading.signature)
             else:
                 identifier, outcome = None, result.kind
             record_url(self.db, fetch, result, identifier)
@@ -157,6 +161,8 @@ class Archive:
                 return []
             fetch = Fetch(item.url, item.site, known[2], known[1], capture.sha256, run_id)
             identifier, outcome = save_article(self.db, result, fetch)
+            if outcome in ("new", "changed"):
+                mark_for_grouping(self.db, identifier, None)
             record_url(self.db, fetch, result, identifier)
         return [] if known[0] == UrlKind.ARTICLE else [outcome]
 
@@ -172,6 +178,15 @@ class Archive:
                      run_id=capture.run_id)
         if capture.discovered:
             add_pending(self.db, capture.site, list(capture.discovered), capture.depth + 1, capture.run_id)
+
+    def settle_duplicates(self) -> None:
+        """Regroup the duplicates the articles changed since the last call touch (the writer
+        calls it before each commit). A failure is logged and leaves them marked for the next
+        call: grouping never costs the articles."""
+        try:
+            settle_duplicates(self.db)
+        except Exception:
+            log.exception("grouping duplicates failed; the changed articles stay marked for the next try")
 
     def learn_profiles(self, sites: list[str]) -> None:
         """Learn the sites' profiles from what is stored now; later extractions use them.

@@ -4,23 +4,44 @@ or reachable at several URLs of one site.
 Exact copies share a content_hash. Near copies (a clinic name swapped, a sentence edited)
 are found with MinHash over word 5-shingles, indexed in an LSH so that only likely pairs
 are compared rather than every pair in the archive.
+
+The groups are kept as articles change, never rebuilt over the whole archive: a new or
+changed article is marked (archive.store.mark_for_grouping, with the signature its
+extraction worker made), and `settle_duplicates` then regroups only what it touches: the
+articles it now matches, those it matched before, and their groups. The result is the
+same as grouping the whole archive afresh (`find_duplicate_groups`, which tests hold it to).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
 import sqlite_utils
 from datasketch import MinHash, MinHashLSH
 
-from archive.store import replace_duplicate_groups
+from archive.store.duplicates import (
+    article_contents,
+    article_sites,
+    awaiting_grouping,
+    clear_duplicate_index,
+    group_members,
+    regroup,
+    same_content,
+    save_signature,
+    settled,
+    sharing_bands,
+    stored_signatures,
+)
 
 logger = logging.getLogger(__name__)
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
+THRESHOLD = 0.8  # estimated Jaccard of two bodies' shingles from which they are near copies
 # Shorter bodies are mostly boilerplate (contact stubs, "coming soon") and would all match.
 MIN_WORDS = 50
 # How LSH weighs (false candidates, missed pairs). A false candidate costs one comparison,
@@ -30,6 +51,9 @@ MIN_WORDS = 50
 LSH_WEIGHTS = (0.1, 0.9)
 # MinHash draws the same permutations from its seed every time; draw them once and share them.
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM).permutations
+# The LSH bands: which slices of a signature two articles must share to be compared.
+BANDS = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS).hashranges
+_SETTLE_CHUNK = 500  # articles read and signed at a time, so a first grouping stays small
 
 
 class Member(NamedTuple):
@@ -41,16 +65,72 @@ class Member(NamedTuple):
 @dataclass
 class DuplicateGroup:
     """Articles that are copies of one post. kind is 'exact' (same content_hash) or 'near'
-    (MinHash similarity); members are ordered by article id, the first being the reference."""
+    (MinHash similarity); members are ordered by article id, the first being the reference,
+    whose id names the group."""
 
-    group_id: int
+    group_id: str
     kind: str
     members: list[Member]
 
 
-def find_duplicate_groups(db: sqlite_utils.Database, threshold: float = 0.8) -> list[DuplicateGroup]:
-    """Every group of two or more copies of one post, numbered from 1 in order of each group's
-    smallest article id, so the same archive always gives the same groups.
+def body_signature(text: str) -> bytes | None:
+    """The body's MinHash as stored (128 little-endian uint32), or None when it is too short
+    to compare. Extraction workers make it, so the writer doesn't."""
+    if len(text.split()) < MIN_WORDS:
+        return None
+    return np.asarray(body_minhash(text).hashvalues, dtype="<u4").tobytes()
+
+
+def band_keys(signature: bytes) -> list[int]:
+    """One 64-bit key per LSH band: articles that share a key are candidates."""
+    values = np.frombuffer(signature, dtype="<u4")
+    return [int.from_bytes(hashlib.blake2b(bytes([band]) + values[start:end].tobytes(), digest_size=8).digest(),
+                           "little", signed=True) for band, (start, end) in enumerate(BANDS)]
+
+
+def similarity(first: bytes, second: bytes) -> float:
+    """Estimated Jaccard of two signatures, as datasketch's MinHash.jaccard estimates it."""
+    return np.count_nonzero(np.frombuffer(first, "<u4") == np.frombuffer(second, "<u4")) / NUM_PERM
+
+
+def settle_duplicates(db: sqlite_utils.Database) -> int:
+    """Regroup what the articles marked since the last settling touch, in one transaction
+    (a savepoint in the writer's batch); returns how many articles were regrouped.
+
+    Example:
+        mark_for_grouping(db, article_id, body_signature(article.body_text))
+        settle_duplicates(db)
+    """
+    with db.atomic():
+        touched: set[str] = set()
+        waiting = awaiting_grouping(db)
+        for start in range(0, len(waiting), _SETTLE_CHUNK):
+            touched |= _index(db, waiting[start:start + _SETTLE_CHUNK])
+        settled(db, [article_id for article_id, _ in waiting])
+        if not touched:
+            return 0
+        region, edges, index = _region(db, touched)
+        regroup(db, region, _group_rows(db, _groups(region, edges, index)))
+    logger.debug("duplicates: %s marked articles regrouped %s", len(waiting), len(region))
+    return len(region)
+
+
+def rebuild_duplicate_groups(db: sqlite_utils.Database) -> int:
+    """Forget the index and group every article afresh; returns how many groups there are.
+    Only for an index that is suspect: settle_duplicates keeps it as articles change.
+
+    Example:
+        rebuild_duplicate_groups(open_archive("archive.db"))
+    """
+    with db.atomic():
+        clear_duplicate_index(db)
+        settle_duplicates(db)
+    return db.execute("select count(distinct group_id) from duplicate_groups").fetchone()[0]
+
+
+def find_duplicate_groups(db: sqlite_utils.Database, threshold: float = THRESHOLD) -> list[DuplicateGroup]:
+    """Every group of two or more copies of one post, from the articles' bodies alone (no
+    index), in order of each group's first article id: what the kept groups must equal.
 
     An article is in at most one group: an exact group wins, and a near group keeps only the
     members that are not in any exact group (dropped when fewer than two remain).
@@ -68,24 +148,130 @@ def find_duplicate_groups(db: sqlite_utils.Database, threshold: float = 0.8) -> 
     found.sort(key=lambda kind_members: kind_members[1][0].article_id)
     logger.info("duplicates: %s exact and %s near groups among %s comparable articles",
                 len(exact), len(near), len(signatures))
-    return [DuplicateGroup(number, kind, members) for number, (kind, members) in enumerate(found, start=1)]
+    return [DuplicateGroup(members[0].article_id, kind, members) for kind, members in found]
 
 
-def rebuild_duplicate_groups(db: sqlite_utils.Database, threshold: float = 0.8) -> int:
-    """Replace the duplicate_groups table with the groups found now; returns how many.
+class _Indexed(NamedTuple):
+    content_hash: str
+    signature: bytes | None
 
-    Example:
-        rebuild_duplicate_groups(open_archive("archive.db"))
-    """
-    groups = find_duplicate_groups(db, threshold)
-    rows = [
-        {"group_id": group.group_id, "article_id": member.article_id, "kind": group.kind,
-         "similarity": member.similarity, "site": member.site}
-        for group in groups for member in group.members
-    ]
-    # Found before the transaction: hashing a large archive shouldn't hold the write lock.
-    replace_duplicate_groups(db, rows)
-    return len(groups)
+
+def _index(db: sqlite_utils.Database, waiting: list[tuple[str, bytes | None]]) -> set[str]:
+    """Store the marked articles' signatures; returns the articles whose groups may change:
+    those whose content changed, the ones they matched before, and those sharing their old
+    or new content hash."""
+    ids = [article_id for article_id, _ in waiting]
+    before = stored_signatures(db, ids)
+    unsigned = [article_id for article_id, signature in waiting if signature is None]
+    contents = article_contents(db, ids, with_text=False)
+    contents.update(article_contents(db, unsigned, with_text=True))
+    touched: set[str] = set()
+    hashes: set[str] = set()
+    for article_id, signature in waiting:
+        content_hash, body = contents.get(article_id, (None, None))
+        if signature is None and body is not None:
+            signature = body_signature(body)
+        old = before.get(article_id)
+        if old == (content_hash, signature):
+            continue  # what it reads as changed, not what it is compared by
+        if old is not None:
+            hashes.add(old[0])
+            if old[1] is not None:  # what it matched before may part now
+                touched |= set(_matches(db, old[1], {}))
+        save_signature(db, article_id, content_hash, signature, band_keys(signature) if signature else [])
+        touched.add(article_id)
+        if content_hash is not None:
+            hashes.add(content_hash)
+    for peers in same_content(db, hashes).values():
+        touched.update(peers)
+    return touched
+
+
+def _matches(db: sqlite_utils.Database, signature: bytes, index: dict[str, _Indexed]) -> list[str]:
+    """The indexed articles whose signatures reach THRESHOLD against this one; `index`
+    caches what was read of the index."""
+    candidates = sharing_bands(db, band_keys(signature))
+    _load(db, index, candidates)
+    return [other for other in candidates
+            if index[other].signature is not None and similarity(signature, index[other].signature) >= THRESHOLD]
+
+
+def _load(db: sqlite_utils.Database, index: dict[str, _Indexed], article_ids) -> None:
+    missing = [article_id for article_id in article_ids if article_id not in index]
+    for article_id, row in stored_signatures(db, missing).items():
+        index[article_id] = _Indexed(*row)
+
+
+def _region(db: sqlite_utils.Database, touched: set[str],
+            ) -> tuple[set[str], list[tuple[str, str]], dict[str, _Indexed]]:
+    """The touched articles with everything connected to them: near matches (transitively),
+    the same content, and their present groups. Returns the region, its near pairs, and
+    what the index holds of each member. Groups outside the region stay as they are."""
+    region: set[str] = set()
+    edges: list[tuple[str, str]] = []
+    index: dict[str, _Indexed] = {}
+    frontier = set(touched)
+    while frontier:
+        _load(db, index, frontier)
+        frontier = {article_id for article_id in frontier if article_id in index} - region
+        region |= frontier
+        reached: set[str] = set(group_members(db, frontier))
+        for peers in same_content(db, {index[article_id].content_hash for article_id in frontier}).values():
+            reached.update(peers)
+        for article_id in frontier:
+            signature = index[article_id].signature
+            if signature is None:
+                continue
+            for other in _matches(db, signature, index):
+                if other != article_id:
+                    edges.append((article_id, other))
+                    reached.add(other)
+        frontier = reached - region
+    return region, edges, index
+
+
+def _groups(region: set[str], edges: list[tuple[str, str]], index: dict[str, _Indexed],
+            ) -> list[tuple[str, list[tuple[str, float]]]]:
+    """(kind, [(article id, similarity)]) of each group in the region, as find_duplicate_groups
+    would make them: exact copies first, near components of the rest."""
+    by_hash: dict[str, list[str]] = {}
+    for article_id in sorted(region):
+        by_hash.setdefault(index[article_id].content_hash, []).append(article_id)
+    exact = [ids for ids in by_hash.values() if len(ids) > 1]
+    in_exact = {article_id for ids in exact for article_id in ids}
+    groups = [("exact", [(article_id, 1.0) for article_id in ids]) for ids in exact]
+    for component in _components(region, edges):
+        ids = sorted(set(component) - in_exact)
+        if len(ids) > 1:
+            reference = index[ids[0]].signature
+            groups.append(("near", [(i, similarity(reference, index[i].signature)) for i in ids]))
+    return groups
+
+
+def _group_rows(db: sqlite_utils.Database, groups: list[tuple[str, list[tuple[str, float]]]]) -> list[dict]:
+    sites = article_sites(db, [article_id for _, members in groups for article_id, _ in members])
+    return [{"group_id": members[0][0], "article_id": article_id, "kind": kind, "similarity": score,
+             "site": sites.get(article_id)}
+            for kind, members in groups for article_id, score in members]
+
+
+def _components(nodes, edges: list[tuple[str, str]]) -> list[list[str]]:
+    """Connected components of two or more nodes (union-find)."""
+    parent = {node: node for node in nodes}
+
+    def root(node: str) -> str:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for first, second in edges:
+        low, high = sorted((root(first), root(second)))
+        parent[high] = low
+    components: dict[str, list[str]] = {}
+    for node in parent:
+        components.setdefault(root(node), []).append(node)
+    return [ids for ids in components.values() if len(ids) > 1]
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
@@ -132,21 +318,9 @@ def _near_components(signatures: dict[str, _Signature], threshold: float) -> lis
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     for article_id, signature in signatures.items():
         lsh.insert(article_id, signature.minhash)
-    parent = {article_id: article_id for article_id in signatures}
-
-    def root(article_id: str) -> str:
-        while parent[article_id] != article_id:
-            parent[article_id] = parent[parent[article_id]]
-            article_id = parent[article_id]
-        return article_id
-
-    for article_id, signature in signatures.items():
-        # LSH candidates include misses; the estimate decides.
-        for other in lsh.query(signature.minhash):
-            if other > article_id and signature.minhash.jaccard(signatures[other].minhash) >= threshold:
-                first, second = sorted((root(article_id), root(other)))
-                parent[second] = first
-    components: dict[str, list[str]] = {}
-    for article_id in signatures:
-        components.setdefault(root(article_id), []).append(article_id)
-    return [ids for ids in components.values() if len(ids) > 1]
+    edges = [(article_id, other)
+             for article_id, signature in signatures.items()
+             # LSH candidates include misses; the estimate decides.
+             for other in lsh.query(signature.minhash)
+             if other > article_id and signature.minhash.jaccard(signatures[other].minhash) >= threshold]
+    return _components(signatures, edges)

@@ -24,9 +24,10 @@ from itertools import islice
 
 import pebble
 
+from archive.duplicates import body_signature
 from archive.extract import PageLinks, links_of, read_page
 from archive.extract.profile import SiteProfile
-from archive.records import CrawlEvidence, Reading
+from archive.records import Article, CrawlEvidence, Reading
 
 _memory_mb = 0  # this worker's memory budget, for the failure it reports
 
@@ -62,7 +63,8 @@ def run_job(job: Job) -> tuple[Reading | None, PageLinks | None]:
         result, links = read_page(job.body, job.url, job.selectors, job.evidence, job.profile, links=job.links)
     except MemoryError:
         return Reading(None, job.evidence, f"extraction: over the memory budget of {_memory_mb} MB"), None
-    return Reading(result, job.evidence), links
+    signature = body_signature(result.body_text) if isinstance(result, Article) else None
+    return Reading(result, job.evidence, signature=signature), links
 
 
 class ReadingPool:

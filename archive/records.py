@@ -83,11 +83,14 @@ class Reading:
     """What extraction made of a capture before it reached the writer (in a crawl's
     extraction worker, archive.reading): the result and the evidence it weighed, so the
     writer can tell whether it would read the same now. `failure` says why there is no
-    result: over the time or memory budget, or the worker died."""
+    result: over the time or memory budget, or the worker died. `signature`: the article
+    body's MinHash (archive.duplicates.body_signature), made by the worker so the writer
+    only files it."""
 
     result: Article | NotArticle | None
     evidence: CrawlEvidence | None = None
     failure: str | None = None
+    signature: bytes | None = None
 
     @classmethod
     def from_dict(cls, fields: dict) -> Reading:
@@ -96,7 +99,8 @@ class Reading:
         if result is not None:
             result = article_from_dict(result) if result.get("kind") == "article" else NotArticle(**result)
         evidence = fields.get("evidence")
-        return cls(result, CrawlEvidence.from_dict(evidence) if evidence else None, fields.get("failure"))
+        return cls(result, CrawlEvidence.from_dict(evidence) if evidence else None, fields.get("failure"),
+                   fields.get("signature"))
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from archive.store import (
     Fetch,
     evidence_from_row,
     load_profiles,
+    mark_for_grouping,
     open_archive,
     record_reading,
     save_article,
@@ -72,9 +73,9 @@ def reprocess(db_path: str | Path, site: str | None = None, workers: int | None 
                 with db.atomic():  # one commit per batch: the single writer must keep up with all cores
                     for (item, sha256), (reading, _) in batch:
                         counts[_write(db, item, reading, sha256)] += 1
+                    writer.archive.settle_duplicates()  # bodies may read differently now
                 if progress:
                     progress(len(batch))
-        writer.rebuild_duplicates()  # bodies may read differently now
     return counts
 
 
@@ -105,5 +106,7 @@ def _write(db, item: Stored, reading: Reading, sha256: str) -> str:
     if isinstance(reading.result, Article):
         fetch = Fetch(item.url, item.site, item.status, item.capture_id, sha256)
         identifier, outcome = save_article(db, reading.result, fetch, source="re-extraction")
+        if outcome in ("new", "changed"):
+            mark_for_grouping(db, identifier, reading.signature)
     record_reading(db, item.url, reading.result, identifier)
     return outcome

@@ -6,11 +6,12 @@
         counters = writer.record(item, run_id)          # for each crawl item
         if writer.flush_due(run_id):                     # every 5 s: the counts so far
             writer.flush(run_id, counts)
-        writer.finish_run(run_id, "finished", counts)   # profiles and duplicate groups follow
+        writer.finish_run(run_id, "finished", counts)   # the sites' profiles follow
 
 It holds the archive lock, keeps each site's extraction settings and learned profile, starts,
-counts and finishes runs, and does what every change of the archive's articles ends with:
-re-learning the sites' profiles and the groups of duplicated posts.
+counts and finishes runs, and does what changes of the archive's articles end with: the
+groups of duplicated posts they touch, settled before each commit, and the sites' profiles,
+re-learned when a run finishes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.archive import Archive
-from archive.duplicates import rebuild_duplicate_groups
 from archive.records import CrawlItem
 from archive.store import (
     ArchiveLock,
@@ -31,6 +31,7 @@ from archive.store import (
     SitePlan,
     finish_run,
     mark_interrupted_runs,
+    mark_unindexed,
     save_site,
     site_plan,
     start_run,
@@ -56,9 +57,11 @@ class ArchiveWriter:
         self.archive, self.lock = archive, lock
         self.db = archive.db
         self._flushed: dict[int, float] = {}
-        self.batch = Batch(self.db, archive.captures.db)
+        self.batch = Batch(self.db, archive.captures.db, before_commit=archive.settle_duplicates)
         for name, selectors in self.db.execute("select name, extract_selectors from sites"):
             archive.selectors[name] = json.loads(selectors or "{}")
+        if mark_unindexed(self.db):  # settled with the first batch
+            log.info("duplicates: articles the index did not hold are marked to be grouped")
 
     @classmethod
     def open(cls, db_path: str | Path, recheck: Recheck | None = None, take_lock: bool = True,
@@ -155,18 +158,11 @@ class ArchiveWriter:
         update_run_stats(self.db, run_id, counts)
 
     def finish_run(self, run_id: int, status: str, counts: dict) -> None:
-        """Close the run with its counts, then re-learn what its changed articles affect."""
+        """Close the run with its counts, then re-learn the profiles of its sites."""
         self.commit()
         finish_run(self.db, run_id, status, counts)
         self._flushed.pop(run_id, None)
         self.archive.learn_profiles(list(counts))
-        self.rebuild_duplicates()
 
     def learn_profiles(self, sites: list[str]) -> None:
         self.archive.learn_profiles(sites)
-
-    def rebuild_duplicates(self) -> int:
-        """The groups of duplicated posts across the archive, rebuilt after articles changed."""
-        groups = rebuild_duplicate_groups(self.db)
-        log.info("%s groups of duplicated posts across the archive", groups)
-        return groups

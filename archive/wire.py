@@ -30,6 +30,8 @@ def encode(item, **envelope) -> bytes:
         if isinstance(item, Capture):
             fields["body"] = base64.b64encode(zlib.compress(item.body, 6)).decode("ascii")
             fields["discovered"] = list(item.discovered)
+            if item.reading is not None and item.reading.signature is not None:
+                fields["reading"]["signature"] = base64.b64encode(item.reading.signature).decode("ascii")
         message.update(type=type(item).__name__, item=fields)
     return json.dumps(message, separators=(",", ":")).encode("utf-8")
 
@@ -48,6 +50,8 @@ def decode(payload: bytes) -> tuple[dict, object | None]:
         if fields.get("evidence"):
             fields["evidence"] = CrawlEvidence.from_dict(fields["evidence"])
         if fields.get("reading"):
+            if fields["reading"].get("signature") is not None:
+                fields["reading"]["signature"] = base64.b64decode(fields["reading"]["signature"])
             fields["reading"] = Reading.from_dict(fields["reading"])
         return message, cls(**fields)
     except (ValueError, KeyError, TypeError, zlib.error, AttributeError) as err:

@@ -55,7 +55,7 @@ def test_migrations_apply_once_and_reopening_changes_nothing(tmp_path):
                        "m005_article_versions", "m006_duplicate_groups",
                        "m007_images", "m008_article_year", "m009_facet_indexes", "m010_health_columns",
                        "m011_crawl_evidence", "m012_site_profiles", "m013_date_reasons",
-                       "m014_wordpress_api_evidence"]
+                       "m014_wordpress_api_evidence", "m015_duplicate_index"]
     assert {"articles", "people", "article_people", "sites", "runs", "urls", "articles_fts", "citations",
             "links"} <= set(db.table_names())
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"

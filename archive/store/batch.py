@@ -10,6 +10,7 @@ them again.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -25,8 +26,10 @@ class Batch:
     """
 
     def __init__(self, archive: sqlite_utils.Database, captures: sqlite_utils.Database,
-                 seconds: float = BATCH_SECONDS, records: int = BATCH_RECORDS):
+                 seconds: float = BATCH_SECONDS, records: int = BATCH_RECORDS,
+                 before_commit: Callable[[], None] | None = None):
         self.databases = (captures, archive)
+        self.before_commit = before_commit  # what each batch ends with, inside its transaction
         self.seconds, self.records = seconds, records
         self.count, self.opened = 0, 0.0
 
@@ -50,6 +53,8 @@ class Batch:
         return self.count > 0 and time.monotonic() - self.opened >= self.seconds
 
     def commit(self) -> None:
+        if self.before_commit is not None:
+            self.before_commit()
         for db in self.databases:
             if db.conn.in_transaction:
                 db.conn.execute("COMMIT")

@@ -26,6 +26,11 @@ ORPHANS = [
     ("urls naming a missing article",
      "select count(*) from urls where article_id is not null and article_id not in (select id from articles)"),
     ("articles of an unknown site", "select count(*) from articles where site not in (select name from sites)"),
+    ("duplicate group rows without their article",
+     "select count(*) from duplicate_groups where article_id not in (select id from articles)"),
+    ("articles missing from the duplicate index (the next crawl or reprocess indexes them)",
+     "select count(*) from articles where id not in (select article_id from article_signatures)"
+     " and id not in (select article_id from duplicates_pending)"),
 ]
 
 

@@ -208,6 +208,29 @@ def m014_wordpress_api_evidence(db: sqlite_utils.Database) -> None:
     db["articles"].add_column("field_sources", str)
 
 
+
+@migrations()
+def m015_duplicate_index(db: sqlite_utils.Database) -> None:
+    """Duplicate groups kept up to date as articles change (archive.duplicates), instead of
+    rebuilt over the whole archive after every crawl: each article's MinHash signature and
+    LSH band keys, and the articles whose groups wait to be settled. A group is named by its
+    first member's article id, which stays while that member does; every article is grouped
+    afresh by the next writer."""
+    db["article_signatures"].create(
+        {"article_id": str, "content_hash": str, "signature": bytes}, pk="article_id")
+    db["article_signatures"].create_index(["content_hash"])
+    db["signature_bands"].create({"band_key": int, "article_id": str})
+    db["signature_bands"].create_index(["band_key"])
+    db["signature_bands"].create_index(["article_id"])
+    db["duplicates_pending"].create({"article_id": str, "signature": bytes}, pk="article_id")
+    db["duplicate_groups"].drop()
+    db["duplicate_groups"].create(
+        {"group_id": str, "article_id": str, "kind": str, "similarity": float, "site": str},
+        pk=("group_id", "article_id"),
+    )
+    db["duplicate_groups"].create_index(["article_id"], unique=True)  # one group per article
+    db.execute("insert into duplicates_pending (article_id) select id from articles")
+
 def open_archive(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date."""
     db = sqlite_utils.Database(path)

@@ -198,14 +198,6 @@ def record_reading(db: sqlite_utils.Database, url: str, result: Article | NotArt
     db["urls"].update(url, {"kind": result.kind, "reason": result.reason, "article_id": article_id_})
 
 
-def replace_duplicate_groups(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """The duplicate_groups table becomes `rows` (group_id, article_id, kind, similarity, site),
-    in one transaction."""
-    with db.atomic():
-        db.execute("delete from duplicate_groups")
-        db["duplicate_groups"].insert_all(rows)
-
-
 def _save_people(db: sqlite_utils.Database, identifier: str, people: list[Person]) -> None:
     db.execute("delete from article_people where article_id = ?", [identifier])
     for position, person in enumerate(people):
