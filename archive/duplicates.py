@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import zlib
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -281,7 +282,9 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
 
 
 def body_minhash(text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS)
+    # CRC-32 rather than datasketch's SHA-1 per shingle: the permutations do the mixing, and
+    # it takes a third less of each extraction worker's time
+    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, hashfunc=zlib.crc32)
     minhash.update_batch(shingle.encode("utf-8") for shingle in shingles(text))
     return minhash
 

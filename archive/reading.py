@@ -73,10 +73,8 @@ class ReadingPool:
     def __init__(self, workers: int | None = None, budget: Budget | None = None):
         self.budget = budget or Budget()
         self.workers = workers or os.cpu_count() or 1
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
         self._pool = pebble.ProcessPool(self.workers, initializer=_limit_memory,
-                                        initargs=(self.budget.memory_mb,), context=context)
+                                        initargs=(self.budget.memory_mb,), context=process_context())
 
     def __enter__(self) -> ReadingPool:
         return self
@@ -125,6 +123,15 @@ class ReadingPool:
         """Stop now, abandoning pages in flight (a crawl being killed)."""
         self._pool.stop()
         self._pool.join()
+
+
+def process_context():
+    """The multiprocessing context of the crawl's worker processes (readers, and the archive
+    writer): forked from one server that has imported them, so each starts in milliseconds.
+    Not plain fork: the crawl's process has threads and an open reactor."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, "archive.runs"])
+    return context
 
 
 def _limit_memory(memory_mb: int) -> None:

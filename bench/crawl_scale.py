@@ -79,8 +79,10 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, int, int]
     after = os.times()
     if process.returncode != 0:
         raise RuntimeError(f"{command[:4]} exited {process.returncode}:\n{log.read_text()[-3000:]}")
-    # Children's times arrive once waited for; the crawler waits for its own workers.
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    # Children's times arrive once waited for, but no one waits for a forkserver's workers:
+    # the sampled sum counts those.
+    waited = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu = max(waited, sampler.cpu)
     return seconds, cpu, sampler.peak_rss, sampler.peak_pss
 
 

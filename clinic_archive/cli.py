@@ -76,9 +76,12 @@ def crawl(sites_path, db_path, overrides, recheck_all, redis_url):
         raise click.ClickException(str(err)) from None
     try:
         settings["ARCHIVE_LOCK_HELD"] = "True"
-        run_crawl(sites_path, db_path, settings)
+        stats = run_crawl(sites_path, db_path, settings)
     finally:
         lock.release()
+    if stats.get("archive/writer_died"):
+        raise click.ClickException(f"{stats['archive/writer_died']}, so the crawl stopped. What it committed "
+                                   "is kept; run the crawl again to go on from there.")
     db = open_archive(db_path)
     run = latest_run(db)
     per_site = articles_per_site(db)

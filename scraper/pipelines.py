@@ -1,42 +1,45 @@
 """Write what the spider yields into the archive and keep the run's counts.
 
-The pipeline holds the crawl's ArchiveWriter (archive.runs): the archive lock, the run and
-its counts. It gives the spider each site's plan (what the archive knows) before the crawl
-starts.
+The pipeline starts the crawl's writer (archive.writer_process: an ArchiveWriter in a
+process of its own, holding the run and its counts), gives the spider each site's plan
+(what the archive knows) before the crawl starts, and hands it each item.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
-from twisted.internet.threads import deferToThreadPool
-from twisted.python.threadpool import ThreadPool
+from twisted.internet.threads import deferToThread
 
 from archive.records import CrawlItem
-from archive.runs import ArchiveWriter, SiteSettings
+from archive.runs import FLUSH_EVERY, SiteSettings
 from archive.store import Recheck, site_counts
+from archive.writer_process import WriterDied, WriterProcess
 from scraper.modes import LOCAL, require
 
 log = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    """Stores each Capture (raw bytes, extraction, article), 304, skip and failure.
+    """Stores each Capture (raw bytes, the worker's reading, article), 304, skip and failure.
 
-    Extraction and writes run on one writer thread (the archive's single writer), so the
-    reactor goes on downloading, and starts each host's next request on time, while a page
-    is being extracted.
+    The writer is a process of its own, so the reactor goes on downloading, and starts each
+    host's next request on time, while the archive writes; and both have a core. A writer
+    that dies stops the crawl: what it had not committed is fetched again next time.
     """
 
     def __init__(self, crawler, db_path: str):
         self.crawler = crawler
         self.db_path = db_path
-        self.archive: ArchiveWriter | None = None
+        self.writer: WriterProcess | None = None
         self.run_id: int | None = None
-        self.writer = ThreadPool(1, 1, "archive-writer")
         self.committer: LoopingCall | None = None
+        self._flushed = time.monotonic()
+        self._stopping = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -44,38 +47,29 @@ class ArchivePipeline:
         return cls(crawler, crawler.settings.get("ARCHIVE_DB"))
 
     async def open_spider(self):
-        self.writer.start()
-        await self._in_writer(self._open, self.crawler.spider)
+        settings, spider = self.crawler.settings, self.crawler.spider
+        recheck = Recheck(settings.getint("ARCHIVE_RECHECK_MIN"), settings.getint("ARCHIVE_RECHECK_MAX"))
+        # `clinic-archive crawl` takes the lock before Scrapy starts
+        self.writer = WriterProcess(self.db_path, recheck, take_lock=not settings.getbool("ARCHIVE_LOCK_HELD"))
+        await _wait(self.writer.opened)
+        await self._call("mark_interrupted")
+        spider.plan({site.name: await self._call("plan", site.name) for site in spider.sites})
+        await self._call("save_sites", [SiteSettings(site.name, site.start_urls, site.allowed_domains, site.extract)
+                                        for site in spider.sites])
+        self.run_id = await self._call("start_run", [site.name for site in spider.sites])
         # a quiet crawl's last items are committed within a second, not at the next item
-        self.committer = LoopingCall(self._commit_due)
+        self.committer = LoopingCall(self.writer.call, "commit_due")
         self.committer.start(1.0, now=False)
         log.info("run %s writing to %s", self.run_id, self.db_path)
 
-    def _open(self, spider) -> None:
-        settings = self.crawler.settings
-        recheck = Recheck(settings.getint("ARCHIVE_RECHECK_MIN"), settings.getint("ARCHIVE_RECHECK_MAX"))
-        # `clinic-archive crawl` takes the lock before Scrapy starts
-        self.archive = ArchiveWriter.open(self.db_path, recheck, take_lock=not settings.getbool("ARCHIVE_LOCK_HELD"))
-        self.archive.mark_interrupted()
-        spider.plan({site.name: self.archive.plan(site.name) for site in spider.sites})
-        self.archive.save_sites([SiteSettings(site.name, site.start_urls, site.allowed_domains, site.extract)
-                                 for site in spider.sites])
-        self.run_id = self.archive.start_run([site.name for site in spider.sites])
-
-    def _commit_due(self):
-        if self.archive is not None:
-            self.writer.callInThread(self.archive.commit_due)
-
     async def process_item(self, item):
         if isinstance(item, CrawlItem):
-            for counter in await self._in_writer(self.archive.record, item, self.run_id):
-                self._count(item.site, counter)
-        if self.archive.flush_due(self.run_id):
-            await self._in_writer(self.archive.flush, self.run_id, site_counts(self.crawler.stats.get_stats()))
+            for counter in await self._call("record", item, self.run_id):
+                self.crawler.stats.inc_value(f"archive/{item.site}/{counter}")
+        if time.monotonic() - self._flushed >= FLUSH_EVERY:  # the counts so far, for a run killed halfway
+            self._flushed = time.monotonic()
+            await self._call("flush", self.run_id, site_counts(self.crawler.stats.get_stats()))
         return item
-
-    def _count(self, site: str, counter: str) -> None:
-        self.crawler.stats.inc_value(f"archive/{site}/{counter}")
 
     async def close_spider(self):
         reason = self.crawler.stats.get_value("finish_reason") or "finished"
@@ -84,18 +78,37 @@ class ArchivePipeline:
         sites = [site.name for site in self.crawler.spider.sites]
         if self.committer is not None and self.committer.running:
             self.committer.stop()
+        if self.writer is None:
+            return
         try:
-            await self._in_writer(self._close, status, {site: counts.get(site, {}) for site in sites})
+            if self.run_id is not None:
+                await self._call("finish_run", self.run_id, status, {site: counts.get(site, {}) for site in sites})
+        except WriterDied:
+            pass  # logged when it died; the next crawl's writer marks the run interrupted
         finally:
-            self.writer.stop()
+            await maybe_deferred_to_future(deferToThread(self.writer.close))
 
-    def _close(self, status: str, counts: dict) -> None:
+    async def _call(self, method: str, *args):
         try:
-            self.archive.finish_run(self.run_id, status, counts)
-        finally:
-            self.archive.close()
+            return await _wait(self.writer.call(method, *args))
+        except WriterDied as died:
+            if not self._stopping and method != "finish_run":
+                self._stopping = True
+                log.error("%s: stopping the crawl", died)
+                self.crawler.stats.set_value("archive/writer_died", str(died))
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive writer died"))
+            raise
 
-    def _in_writer(self, function, *args):
-        from twisted.internet import reactor  # the one Scrapy installed
 
-        return maybe_deferred_to_future(deferToThreadPool(reactor, self.writer, function, *args))
+def _wait(future):
+    """A concurrent Future as something the reactor can await."""
+    from twisted.internet import reactor  # the one Scrapy installed
+
+    deferred: Deferred = Deferred()
+
+    def done(finished):
+        error = finished.exception()
+        reactor.callFromThread(deferred.errback if error else deferred.callback, error or finished.result())
+
+    future.add_done_callback(done)
+    return maybe_deferred_to_future(deferred)

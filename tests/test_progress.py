@@ -23,8 +23,8 @@ def test_without_a_terminal_progress_is_logged_as_plain_lines(own_sites):
 def test_on_a_terminal_progress_is_redrawn_in_place(own_sites):
     leader, follower = pty.openpty()
     command = [sys.executable, "-m", "clinic_archive.cli", "crawl", "--sites",
-               str(own_sites.sites_file(only=[SITE])), "--db", str(own_sites.db), "-s", "DOWNLOAD_DELAY=0",
-               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
+               str(own_sites.sites_file(only=[SITE])), "--db", str(own_sites.db), "-s", "DOWNLOAD_DELAY=0.2",
+               "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]  # 15 pages 0.2 s apart: redrawn
     crawl = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower)
     os.close(follower)
     output = b""

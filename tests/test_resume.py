@@ -1,14 +1,16 @@
 """A crawl killed halfway resumes from the archive; two crawls never write one archive."""
 
+import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import sqlite_utils
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 SLOW = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
 
@@ -82,3 +84,40 @@ def test_a_second_crawl_of_the_same_archive_exits_with_a_clear_message(own_sites
         first.kill()
         first.wait()
     assert own_sites.crawl().returncode == 0  # a killed holder leaves no stale lock
+
+
+def writer_process_of(crawl) -> int | None:
+    """The pid of the crawl's archive writer (named archive-writer; a child of the crawl's
+    forkserver), or None before it started."""
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "archive-writer":
+                forkserver = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if int((Path("/proc") / str(forkserver) / "stat").read_text().rsplit(")", 1)[1].split()[1]) \
+                        == crawl.pid:
+                    return int(entry.name)
+        except (OSError, ValueError, IndexError):  # a process that ended while we looked
+            continue
+    return None
+
+
+def test_a_crawl_whose_writer_dies_stops_with_a_clear_error_and_the_next_crawl_goes_on(own_sites):
+    command = [sys.executable, "-m", "clinic_archive.cli", "crawl", "--sites", str(own_sites.sites_file()),
+               "--db", str(own_sites.db), *SLOW, "-s", "DOWNLOAD_DELAY=0.25"]
+    crawl = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: len(captured_urls(own_sites)) >= 15)
+    os.kill(writer_process_of(crawl), signal.SIGKILL)
+    _, stderr = crawl.communicate(timeout=120)
+    assert crawl.returncode == 1
+    assert "Error: the archive writer process ended (exit code -9), so the crawl stopped." in stderr
+    archive = sqlite3.connect(own_sites.db)
+    kept = archive.execute("select count(*) from articles").fetchone()[0]
+    archive.close()
+
+    result = own_sites.crawl()
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = sqlite_utils.Database(own_sites.db)
+    assert db["articles"].count == 23 >= kept
+    statuses = [row[0] for row in db.execute("select status from runs order by id")]
+    assert statuses[0].startswith("interrupted") and statuses[1] == "finished"
+    assert run_cli("check", "--db", str(own_sites.db)).returncode == 0
