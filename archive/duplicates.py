@@ -29,10 +29,13 @@ from archive.store.duplicates import (
     article_sites,
     awaiting_grouping,
     clear_duplicate_index,
-    group_members,
+    component_members,
+    merge_components,
+    new_component,
     regroup,
     same_content,
     save_signature,
+    set_component,
     settled,
     sharing_bands,
     stored_signatures,
@@ -98,20 +101,27 @@ def settle_duplicates(db: sqlite_utils.Database) -> int:
     """Regroup what the articles marked since the last settling touch, in one transaction
     (a savepoint in the writer's batch); returns how many articles were regrouped.
 
+    Each indexed article belongs to a component of near copies (connected by pairs at
+    THRESHOLD or above). A new article joins the components of the articles it matches, so
+    adding costs one band look-up and a comparison with its candidates; only a component an
+    article left (its body changed) is worked out again from its members.
+
     Example:
         mark_for_grouping(db, article_id, body_signature(article.body_text))
         settle_duplicates(db)
     """
     with db.atomic():
-        touched: set[str] = set()
         waiting = awaiting_grouping(db)
+        work = _Work(db)
         for start in range(0, len(waiting), _SETTLE_CHUNK):
-            touched |= _index(db, waiting[start:start + _SETTLE_CHUNK])
+            work.index(waiting[start:start + _SETTLE_CHUNK])
         settled(db, [article_id for article_id, _ in waiting])
-        if not touched:
+        for component in work.left:
+            work.joined |= _split(db, component, work)
+        if not work.joined and not work.hashes:
             return 0
-        region, edges, index = _region(db, touched)
-        regroup(db, region, _group_rows(db, _groups(region, edges, index)))
+        region, components = _region(db, work.joined, work.hashes)
+        regroup(db, region, _group_rows(db, _groups(db, region, components, work)))
     logger.debug("duplicates: %s marked articles regrouped %s", len(waiting), len(region))
     return len(region)
 
@@ -152,100 +162,127 @@ def find_duplicate_groups(db: sqlite_utils.Database, threshold: float = THRESHOL
     return [DuplicateGroup(members[0].article_id, kind, members) for kind, members in found]
 
 
-class _Indexed(NamedTuple):
-    content_hash: str
-    signature: bytes | None
+class _Work:
+    """One settling: the signatures read so far, and what it touched."""
 
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+        self.signatures: dict[str, bytes | None] = {}
+        self.left: set[int] = set()     # components an article left: may have come apart
+        self.joined: set[int] = set()   # components whose groups are to be made again
+        self.hashes: set[str] = set()   # content hashes an article took or gave up
 
-def _index(db: sqlite_utils.Database, waiting: list[tuple[str, bytes | None]]) -> set[str]:
-    """Store the marked articles' signatures; returns the articles whose groups may change:
-    those whose content changed, the ones they matched before, and those sharing their old
-    or new content hash."""
-    ids = [article_id for article_id, _ in waiting]
-    before = stored_signatures(db, ids)
-    unsigned = [article_id for article_id, signature in waiting if signature is None]
-    contents = article_contents(db, ids, with_text=False)
-    contents.update(article_contents(db, unsigned, with_text=True))
-    touched: set[str] = set()
-    hashes: set[str] = set()
-    for article_id, signature in waiting:
-        content_hash, body = contents.get(article_id, (None, None))
-        if signature is None and body is not None:
-            signature = body_signature(body)
-        old = before.get(article_id)
-        if old == (content_hash, signature):
-            continue  # what it reads as changed, not what it is compared by
-        if old is not None:
-            hashes.add(old[0])
-            if old[1] is not None:  # what it matched before may part now
-                touched |= set(_matches(db, old[1], {}))
-        save_signature(db, article_id, content_hash, signature, band_keys(signature) if signature else [])
-        touched.add(article_id)
-        if content_hash is not None:
-            hashes.add(content_hash)
-    for peers in same_content(db, hashes).values():
-        touched.update(peers)
-    return touched
-
-
-def _matches(db: sqlite_utils.Database, signature: bytes, index: dict[str, _Indexed]) -> list[str]:
-    """The indexed articles whose signatures reach THRESHOLD against this one; `index`
-    caches what was read of the index."""
-    candidates = sharing_bands(db, band_keys(signature))
-    _load(db, index, candidates)
-    return [other for other in candidates
-            if index[other].signature is not None and similarity(signature, index[other].signature) >= THRESHOLD]
-
-
-def _load(db: sqlite_utils.Database, index: dict[str, _Indexed], article_ids) -> None:
-    missing = [article_id for article_id in article_ids if article_id not in index]
-    for article_id, row in stored_signatures(db, missing).items():
-        index[article_id] = _Indexed(*row)
-
-
-def _region(db: sqlite_utils.Database, touched: set[str],
-            ) -> tuple[set[str], list[tuple[str, str]], dict[str, _Indexed]]:
-    """The touched articles with everything connected to them: near matches (transitively),
-    the same content, and their present groups. Returns the region, its near pairs, and
-    what the index holds of each member. Groups outside the region stay as they are."""
-    region: set[str] = set()
-    edges: list[tuple[str, str]] = []
-    index: dict[str, _Indexed] = {}
-    frontier = set(touched)
-    while frontier:
-        _load(db, index, frontier)
-        frontier = {article_id for article_id in frontier if article_id in index} - region
-        region |= frontier
-        reached: set[str] = set(group_members(db, frontier))
-        for peers in same_content(db, {index[article_id].content_hash for article_id in frontier}).values():
-            reached.update(peers)
-        for article_id in frontier:
-            signature = index[article_id].signature
-            if signature is None:
+    def index(self, waiting: list[tuple[str, bytes | None]]) -> None:
+        """Store the marked articles' signatures, each in the component of what it matches."""
+        db = self.db
+        ids = [article_id for article_id, _ in waiting]
+        before = stored_signatures(db, ids)
+        contents = article_contents(db, ids, with_text=False)
+        contents.update(article_contents(db, [i for i, signature in waiting if signature is None], with_text=True))
+        for article_id, signature in waiting:
+            content_hash, body = contents.get(article_id, (None, None))
+            if signature is None and body is not None:
+                signature = body_signature(body)
+            old = before.get(article_id)
+            if old is not None and old[:2] == (content_hash, signature):
+                continue  # what it reads as changed, not what it is compared by
+            if old is not None:
+                self.hashes.add(old[0])
+                self.left.add(old[2])
+            if content_hash is None:  # gone
+                save_signature(db, article_id, None, None, [])
                 continue
-            for other in _matches(db, signature, index):
-                if other != article_id:
-                    edges.append((article_id, other))
-                    reached.add(other)
-        frontier = reached - region
-    return region, edges, index
+            self.hashes.add(content_hash)
+            component = new_component(db)
+            save_signature(db, article_id, content_hash, signature, band_keys(signature) if signature else [],
+                           component)
+            self.signatures[article_id] = signature
+            if signature is not None:
+                matched = {row[2] for row in stored_signatures(db, self.matches(article_id, signature)).values()}
+                if matched:
+                    component = merge_components(db, matched | {component})
+            self.joined.add(component)
+
+    def matches(self, article_id: str, signature: bytes, among: set[str] | None = None) -> list[str]:
+        """The indexed articles (of `among`, if given) whose signatures reach THRESHOLD against this one."""
+        candidates = [other for other in sharing_bands(self.db, band_keys(signature))
+                      if other != article_id and (among is None or other in among)]
+        self.load(candidates)
+        signed = [other for other in candidates if self.signatures[other] is not None]
+        if not signed:
+            return []
+        scores = _similarities(signature, [self.signatures[other] for other in signed])
+        return [other for other, score in zip(signed, scores) if score >= THRESHOLD]
+
+    def load(self, article_ids) -> None:
+        missing = [article_id for article_id in article_ids if article_id not in self.signatures]
+        for article_id, (_, signature, _) in stored_signatures(self.db, missing).items():
+            self.signatures[article_id] = signature
 
 
-def _groups(region: set[str], edges: list[tuple[str, str]], index: dict[str, _Indexed],
+def _similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
+    matrix = np.frombuffer(b"".join(others), dtype="<u4").reshape(len(others), NUM_PERM)
+    return np.count_nonzero(matrix == np.frombuffer(signature, dtype="<u4"), axis=1) / NUM_PERM
+
+
+def _split(db: sqlite_utils.Database, component: int, work: _Work) -> set[int]:
+    """Work a component out again from its members' pairs, after one of them left or changed;
+    returns the components it is now."""
+    members = component_members(db, [component]).get(component, [])
+    if len(members) < 2:
+        return {component} if members else set()
+    within = set(members)
+    work.load(members)
+    edges = [(article_id, other) for article_id in members if work.signatures[article_id] is not None
+             for other in work.matches(article_id, work.signatures[article_id], within)]
+    paired = {article_id for edge in edges for article_id in edge}
+    parts = _components(members, edges) + [[m] for m in members if m not in paired]
+    parts.sort(key=len, reverse=True)
+    found = {component}
+    for part in parts[1:]:  # the largest keeps the number
+        number = new_component(db)
+        set_component(db, part, number)
+        found.add(number)
+    return found
+
+
+def _region(db: sqlite_utils.Database, components: set[int], hashes: set[str]) -> tuple[set[str], set[int]]:
+    """The articles whose groups may change: the touched components' members and the articles
+    of the touched content hashes, closed over both (an article's group depends on its
+    component and on whether its content is shared). Groups outside stay as they are."""
+    region: set[str] = set()
+    components, hashes = set(components), set(hashes)
+    new_components, new_hashes = set(components), set(hashes)
+    while new_components or new_hashes:
+        found = {i for ids in component_members(db, new_components).values() for i in ids}
+        found |= {i for ids in same_content(db, new_hashes).values() for i in ids}
+        found -= region
+        region |= found
+        indexed = stored_signatures(db, found)
+        new_components = {row[2] for row in indexed.values()} - components
+        new_hashes = {row[0] for row in indexed.values()} - hashes
+        components |= new_components
+        hashes |= new_hashes
+    return region, components
+
+
+def _groups(db: sqlite_utils.Database, region: set[str], components: set[int], work: _Work,
             ) -> list[tuple[str, list[tuple[str, float]]]]:
     """(kind, [(article id, similarity)]) of each group in the region, as find_duplicate_groups
     would make them: exact copies first, near components of the rest."""
+    indexed = stored_signatures(db, region)
     by_hash: dict[str, list[str]] = {}
     for article_id in sorted(region):
-        by_hash.setdefault(index[article_id].content_hash, []).append(article_id)
+        by_hash.setdefault(indexed[article_id][0], []).append(article_id)
     exact = [ids for ids in by_hash.values() if len(ids) > 1]
     in_exact = {article_id for ids in exact for article_id in ids}
     groups = [("exact", [(article_id, 1.0) for article_id in ids]) for ids in exact]
-    for component in _components(region, edges):
-        ids = sorted(set(component) - in_exact)
+    for members in component_members(db, components).values():
+        ids = [article_id for article_id in members if article_id not in in_exact]
         if len(ids) > 1:
-            reference = index[ids[0]].signature
-            groups.append(("near", [(i, similarity(reference, index[i].signature)) for i in ids]))
+            work.load(ids)
+            scores = _similarities(work.signatures[ids[0]], [work.signatures[i] for i in ids])
+            groups.append(("near", [(i, float(score)) for i, score in zip(ids, scores)]))
     return groups
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing import forkserver
 
 import pebble
 
@@ -128,9 +129,11 @@ class ReadingPool:
 def process_context():
     """The multiprocessing context of the crawl's worker processes (readers, and the archive
     writer): forked from one server that has imported them, so each starts in milliseconds.
-    Not plain fork: the crawl's process has threads and an open reactor."""
+    Not plain fork: the crawl's process has threads and an open reactor. The server starts
+    (and imports, for most of a second) in the background: call this early."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__, "archive.runs"])
+    forkserver.ensure_running()
     return context
 
 

@@ -15,6 +15,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
+from archive.reading import process_context
 from archive.records import CrawlItem
 from archive.runs import FLUSH_EVERY, SiteSettings
 from archive.store import Recheck, site_counts
@@ -44,6 +45,7 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         require(crawler, LOCAL)  # another spider, or a fleet worker (FleetPipeline), opens no archive
+        process_context()  # the writer's and readers' process server boots while Scrapy starts
         return cls(crawler, crawler.settings.get("ARCHIVE_DB"))
 
     async def open_spider(self):

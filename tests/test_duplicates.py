@@ -339,3 +339,19 @@ def test_the_extraction_worker_signs_the_body_and_a_fleet_message_carries_the_si
     capture = Capture(url=url, final_url=url, status=200, headers={}, body=page.encode(),
                       fetched_at="2026-12-03T10:00:00+00:00", site="Clinic", reading=reading)
     assert wire.decode(wire.encode(capture))[1].reading.signature == reading.signature
+
+
+def test_templated_pages_that_all_match_make_one_group_as_they_arrive_and_part_when_one_changes(db):
+    # A franchise's location pages: one template, a sentence edited per clinic.
+    template = post(52)
+    for n in range(40):
+        put(db, f"loc{n:02}", SITES[n % len(SITES)], text(edited(template, seed=5200 + n)))
+        if n % 7 == 0:
+            settle_duplicates(db)
+    settle_duplicates(db)
+    assert {(r["group_id"], r["kind"]) for r in groups_table(db)} == {("loc00", "near")}
+    assert len(groups_table(db)) == 40
+    put(db, "loc00", SITES[0], text(post(53)))  # the first one is rewritten
+    settle_duplicates(db)
+    assert groups_table(db) == full_grouping(db)
+    assert {r["group_id"] for r in groups_table(db)} == {"loc01"}

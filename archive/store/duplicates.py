@@ -22,7 +22,7 @@ def awaiting_grouping(db: sqlite_utils.Database) -> list[tuple[str, bytes | None
 
 
 def save_signature(db: sqlite_utils.Database, article_id: str, content_hash: str | None,
-                   signature: bytes | None, band_keys: Sequence[int]) -> None:
+                   signature: bytes | None, band_keys: Sequence[int], component: int | None = None) -> None:
     """What the index holds of one article from now on (no signature: too short to compare;
     no content hash: the article is gone)."""
     db.execute("delete from signature_bands where article_id = ?", [article_id])
@@ -30,7 +30,7 @@ def save_signature(db: sqlite_utils.Database, article_id: str, content_hash: str
         db.execute("delete from article_signatures where article_id = ?", [article_id])
         return
     sql.upsert(db, "article_signatures", {"article_id": article_id, "content_hash": content_hash,
-                                          "signature": signature}, pk="article_id")
+                                          "signature": signature, "component": component}, pk="article_id")
     sql.insert_many(db, "signature_bands", ({"band_key": key, "article_id": article_id} for key in band_keys))
 
 
@@ -38,11 +38,44 @@ def settled(db: sqlite_utils.Database, article_ids: Iterable[str]) -> None:
     db.conn.executemany("delete from duplicates_pending where article_id = ?", [(i,) for i in article_ids])
 
 
-def stored_signatures(db: sqlite_utils.Database, article_ids: Iterable[str]) -> dict[str, tuple[str, bytes | None]]:
-    """article id -> (content_hash, signature) as the index holds them."""
-    return {row[0]: (row[1], row[2]) for row in _rows_in(
-        db, "select article_id, content_hash, signature from article_signatures where article_id in ({})",
+def stored_signatures(db: sqlite_utils.Database, article_ids: Iterable[str],
+                      ) -> dict[str, tuple[str, bytes | None, int]]:
+    """article id -> (content_hash, signature, component) as the index holds them."""
+    return {row[0]: (row[1], row[2], row[3]) for row in _rows_in(
+        db, "select article_id, content_hash, signature, component from article_signatures where article_id in ({})",
         article_ids)}
+
+
+def component_members(db: sqlite_utils.Database, components: Iterable[int]) -> dict[int, list[str]]:
+    """component -> its articles, in id order."""
+    found: dict[int, list[str]] = {}
+    for component, article_id in _rows_in(
+            db, "select component, article_id from article_signatures where component in ({}) "
+            "order by article_id", components):
+        found.setdefault(component, []).append(article_id)
+    return found
+
+
+def new_component(db: sqlite_utils.Database) -> int:
+    """A component number no article has."""
+    return db.execute("select coalesce(max(component), 0) + 1 from article_signatures").fetchone()[0]
+
+
+def merge_components(db: sqlite_utils.Database, components: Iterable[int]) -> int:
+    """The articles of these components become one component (the largest keeps its number)."""
+    sizes = dict(_rows_in(db, "select component, count(*) from article_signatures where component in ({}) "
+                          "group by component", components))
+    kept = max(sizes, key=lambda component: (sizes[component], -component))
+    others = [component for component in sizes if component != kept]
+    if others:
+        db.conn.executemany("update article_signatures set component = ? where component = ?",
+                            [(kept, component) for component in others])
+    return kept
+
+
+def set_component(db: sqlite_utils.Database, article_ids: Iterable[str], component: int) -> None:
+    db.conn.executemany("update article_signatures set component = ? where article_id = ?",
+                        [(component, article_id) for article_id in article_ids])
 
 
 def sharing_bands(db: sqlite_utils.Database, band_keys: Sequence[int]) -> list[str]:
@@ -60,13 +93,6 @@ def same_content(db: sqlite_utils.Database, content_hashes: Iterable[str]) -> di
             "order by article_id", content_hashes):
         found.setdefault(content_hash, []).append(article_id)
     return found
-
-
-def group_members(db: sqlite_utils.Database, article_ids: Iterable[str]) -> set[str]:
-    """Every member of the groups these articles are in now."""
-    return {row[0] for row in _rows_in(
-        db, "select article_id from duplicate_groups where group_id in "
-        "(select group_id from duplicate_groups where article_id in ({}))", article_ids)}
 
 
 def article_sites(db: sqlite_utils.Database, article_ids: Iterable[str]) -> dict[str, str]:

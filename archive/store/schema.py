@@ -213,12 +213,13 @@ def m014_wordpress_api_evidence(db: sqlite_utils.Database) -> None:
 def m015_duplicate_index(db: sqlite_utils.Database) -> None:
     """Duplicate groups kept up to date as articles change (archive.duplicates), instead of
     rebuilt over the whole archive after every crawl: each article's MinHash signature and
-    LSH band keys, and the articles whose groups wait to be settled. A group is named by its
+    LSH band keys and near-copy component, and the articles whose groups wait to be settled. A group is named by its
     first member's article id, which stays while that member does; every article is grouped
     afresh by the next writer."""
     db["article_signatures"].create(
-        {"article_id": str, "content_hash": str, "signature": bytes}, pk="article_id")
+        {"article_id": str, "content_hash": str, "signature": bytes, "component": int}, pk="article_id")
     db["article_signatures"].create_index(["content_hash"])
+    db["article_signatures"].create_index(["component"])
     db["signature_bands"].create({"band_key": int, "article_id": str})
     db["signature_bands"].create_index(["band_key"])
     db["signature_bands"].create_index(["article_id"])
