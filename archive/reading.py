@@ -132,7 +132,7 @@ def process_context():
     Not plain fork: the crawl's process has threads and an open reactor. The server starts
     (and imports, for most of a second) in the background: call this early."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "archive.runs"])
+    context.set_forkserver_preload([__name__, "archive.runs", "archive.process_server"])
     forkserver.ensure_running()
     return context
 
