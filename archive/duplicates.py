@@ -18,11 +18,10 @@ import hashlib
 import logging
 import zlib
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash, MinHashLSH
 
 from archive.store.duplicates import (
     article_contents,
@@ -41,6 +40,9 @@ from archive.store.duplicates import (
     stored_signatures,
 )
 
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
 logger = logging.getLogger(__name__)
 
 NUM_PERM = 128
@@ -53,10 +55,16 @@ MIN_WORDS = 50
 # At threshold 0.8, datasketch's even default (0.5, 0.5) finds 40% of pairs at 0.8 and 69%
 # at 0.85; these weights find 87% and 97%.
 LSH_WEIGHTS = (0.1, 0.9)
-# MinHash draws the same permutations from its seed every time; draw them once and share them.
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM).permutations
-# The LSH bands: which slices of a signature two articles must share to be compared.
-BANDS = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS).hashranges
+# Signatures are datasketch's MinHash values, computed here with numpy alone: importing
+# datasketch brings scipy, 47 MB in every process of a crawl. Its permutations for its
+# default seed, drawn as it draws them:
+_MERSENNE_PRIME, _MAX_HASH = np.uint64((1 << 61) - 1), np.uint64((1 << 32) - 1)
+_draw = np.random.RandomState(1)
+_A, _B = np.array([(_draw.randint(1, _MERSENNE_PRIME, dtype=np.uint64),
+                    _draw.randint(0, _MERSENNE_PRIME, dtype=np.uint64)) for _ in range(NUM_PERM)], dtype=np.uint64).T
+# The LSH bands, which slices of a signature two articles must share to be compared: datasketch's
+# MinHashLSH(THRESHOLD, NUM_PERM, LSH_WEIGHTS) picks 14 bands of 9 (tests/test_duplicates.py checks).
+BANDS = [(band * 9, band * 9 + 9) for band in range(14)]
 _SETTLE_CHUNK = 500  # articles read and signed at a time, so a first grouping stays small
 
 
@@ -82,7 +90,7 @@ def body_signature(text: str) -> bytes | None:
     to compare. Extraction workers make it, so the writer doesn't."""
     if len(text.split()) < MIN_WORDS:
         return None
-    return np.asarray(body_minhash(text).hashvalues, dtype="<u4").tobytes()
+    return body_hashvalues(text).astype("<u4").tobytes()
 
 
 def band_keys(signature: bytes) -> list[int]:
@@ -318,12 +326,21 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
+def body_hashvalues(text: str) -> np.ndarray:
+    """The MinHash values of the body's shingles, as datasketch's MinHash(hashfunc=zlib.crc32)
+    gives them. CRC-32 rather than datasketch's SHA-1 per shingle: the permutations do the
+    mixing, and it takes a third less of each extraction worker's time."""
+    hashed = np.array([zlib.crc32(shingle.encode("utf-8")) for shingle in shingles(text)], dtype=np.uint64, ndmin=2).T
+    if hashed.size == 0:
+        return np.full(NUM_PERM, _MAX_HASH, dtype=np.uint64)
+    return np.bitwise_and((hashed * _A + _B) % _MERSENNE_PRIME, _MAX_HASH).min(axis=0)
+
+
 def body_minhash(text: str) -> MinHash:
-    # CRC-32 rather than datasketch's SHA-1 per shingle: the permutations do the mixing, and
-    # it takes a third less of each extraction worker's time
-    minhash = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, hashfunc=zlib.crc32)
-    minhash.update_batch(shingle.encode("utf-8") for shingle in shingles(text))
-    return minhash
+    """The body's datasketch MinHash (for the from-scratch grouping)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, hashvalues=body_hashvalues(text))
 
 
 class _Signature(NamedTuple):
@@ -355,6 +372,8 @@ def _signatures(db: sqlite_utils.Database) -> dict[str, _Signature]:
 
 def _near_components(signatures: dict[str, _Signature], threshold: float) -> list[list[str]]:
     """Connected components of the pairs whose estimated Jaccard reaches the threshold."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     for article_id, signature in signatures.items():
         lsh.insert(article_id, signature.minhash)

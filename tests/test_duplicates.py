@@ -355,3 +355,17 @@ def test_templated_pages_that_all_match_make_one_group_as_they_arrive_and_part_w
     settle_duplicates(db)
     assert groups_table(db) == full_grouping(db)
     assert {r["group_id"] for r in groups_table(db)} == {"loc01"}
+
+
+def test_signatures_and_bands_are_datasketchs_own():
+    import zlib
+
+    from datasketch import MinHash, MinHashLSH
+
+    from archive.duplicates import BANDS, LSH_WEIGHTS, NUM_PERM, THRESHOLD, body_hashvalues, shingles
+
+    body = text(post(54))
+    theirs = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)
+    theirs.update_batch(shingle.encode("utf-8") for shingle in shingles(body))
+    assert list(body_hashvalues(body)) == list(theirs.hashvalues)
+    assert BANDS == MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS).hashranges
