@@ -7,9 +7,10 @@ are compared rather than every pair in the archive.
 
 The groups are kept as articles change, never rebuilt over the whole archive: a new or
 changed article is marked (archive.store.mark_for_grouping, with the signature its
-extraction worker made), and `settle_duplicates` then regroups only what it touches: the
-articles it now matches, those it matched before, and their groups. The result is the
-same as grouping the whole archive afresh (`find_duplicate_groups`, which tests hold it to).
+extraction worker made), and at the writer's next commit `settle_duplicates` files it in
+the index and regroups only the components of near copies and the content hashes it
+touches. The result is the same as grouping the whole archive afresh
+(`find_duplicate_groups`, which tests hold it to).
 """
 
 from __future__ import annotations
@@ -98,11 +99,6 @@ def band_keys(signature: bytes) -> list[int]:
     values = np.frombuffer(signature, dtype="<u4")
     return [int.from_bytes(hashlib.blake2b(bytes([band]) + values[start:end].tobytes(), digest_size=8).digest(),
                            "little", signed=True) for band, (start, end) in enumerate(BANDS)]
-
-
-def similarity(first: bytes, second: bytes) -> float:
-    """Estimated Jaccard of two signatures, as datasketch's MinHash.jaccard estimates it."""
-    return np.count_nonzero(np.frombuffer(first, "<u4") == np.frombuffer(second, "<u4")) / NUM_PERM
 
 
 def settle_duplicates(db: sqlite_utils.Database) -> int:
@@ -229,6 +225,8 @@ class _Work:
 
 
 def _similarities(signature: bytes, others: list[bytes]) -> np.ndarray:
+    """Estimated Jaccard of one signature with each of the others, as datasketch's
+    MinHash.jaccard estimates it."""
     matrix = np.frombuffer(b"".join(others), dtype="<u4").reshape(len(others), NUM_PERM)
     return np.count_nonzero(matrix == np.frombuffer(signature, dtype="<u4"), axis=1) / NUM_PERM
 
@@ -243,9 +241,7 @@ def _split(db: sqlite_utils.Database, component: int, work: _Work) -> set[int]:
     work.load(members)
     edges = [(article_id, other) for article_id in members if work.signatures[article_id] is not None
              for other in work.matches(article_id, work.signatures[article_id], within)]
-    paired = {article_id for edge in edges for article_id in edge}
-    parts = _components(members, edges) + [[m] for m in members if m not in paired]
-    parts.sort(key=len, reverse=True)
+    parts = sorted(_components(members, edges, smallest=1), key=len, reverse=True)
     found = {component}
     for part in parts[1:]:  # the largest keeps the number
         number = new_component(db)
@@ -301,8 +297,8 @@ def _group_rows(db: sqlite_utils.Database, groups: list[tuple[str, list[tuple[st
             for kind, members in groups for article_id, score in members]
 
 
-def _components(nodes, edges: list[tuple[str, str]]) -> list[list[str]]:
-    """Connected components of two or more nodes (union-find)."""
+def _components(nodes, edges: list[tuple[str, str]], smallest: int = 2) -> list[list[str]]:
+    """Connected components of `smallest` nodes or more (union-find)."""
     parent = {node: node for node in nodes}
 
     def root(node: str) -> str:
@@ -317,7 +313,7 @@ def _components(nodes, edges: list[tuple[str, str]]) -> list[list[str]]:
     components: dict[str, list[str]] = {}
     for node in parent:
         components.setdefault(root(node), []).append(node)
-    return [ids for ids in components.values() if len(ids) > 1]
+    return [ids for ids in components.values() if len(ids) >= smallest]
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:

@@ -85,11 +85,10 @@ class WriterProcess:
         while (message := self._outbox.get()) is not None:
             try:
                 self._conn.send(message)
-            except (OSError, EOFError, pickle.PicklingError, TypeError, AttributeError) as err:
-                future = self._take(message[0])
-                if future is not None:  # an unpicklable argument fails its call alone
-                    future.set_exception(err if isinstance(err, (pickle.PicklingError, TypeError, AttributeError))
-                                         else WriterDied(f"the archive writer is gone ({err})"))
+            except (OSError, EOFError) as err:  # the process is gone: _receive fails the rest
+                self._fail(message[0], WriterDied(f"the archive writer is gone ({err})"))
+            except Exception as err:  # an argument that can't be pickled fails its call alone
+                self._fail(message[0], err)
 
     def _receive(self) -> None:
         while True:
@@ -111,6 +110,11 @@ class WriterProcess:
     def _take(self, call_id: int) -> Future | None:
         with self._lock:
             return self._futures.pop(call_id, None)
+
+    def _fail(self, call_id: int, error: BaseException) -> None:
+        future = self._take(call_id)
+        if future is not None:
+            future.set_exception(error)
 
 
 def _serve(conn, db_path: str, recheck: Recheck | None, take_lock: bool) -> None:

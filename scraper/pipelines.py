@@ -11,7 +11,6 @@ import logging
 import time
 
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
@@ -20,6 +19,7 @@ from archive.records import CrawlItem
 from archive.runs import FLUSH_EVERY, SiteSettings
 from archive.store import Recheck, site_counts
 from archive.writer_process import WriterDied, WriterProcess
+from scraper.futures import in_reactor
 from scraper.modes import LOCAL, require
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class ArchivePipeline:
         recheck = Recheck(settings.getint("ARCHIVE_RECHECK_MIN"), settings.getint("ARCHIVE_RECHECK_MAX"))
         # `clinic-archive crawl` takes the lock before Scrapy starts
         self.writer = WriterProcess(self.db_path, recheck, take_lock=not settings.getbool("ARCHIVE_LOCK_HELD"))
-        await _wait(self.writer.opened)
+        await in_reactor(self.writer.opened)
         await self._call("mark_interrupted")
         spider.plan({site.name: await self._call("plan", site.name) for site in spider.sites})
         await self._call("save_sites", [SiteSettings(site.name, site.start_urls, site.allowed_domains, site.extract)
@@ -92,7 +92,7 @@ class ArchivePipeline:
 
     async def _call(self, method: str, *args):
         try:
-            return await _wait(self.writer.call(method, *args))
+            return await in_reactor(self.writer.call(method, *args))
         except WriterDied as died:
             if not self._stopping and method != "finish_run":
                 self._stopping = True
@@ -101,16 +101,3 @@ class ArchivePipeline:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive writer died"))
             raise
 
-
-def _wait(future):
-    """A concurrent Future as something the reactor can await."""
-    from twisted.internet import reactor  # the one Scrapy installed
-
-    deferred: Deferred = Deferred()
-
-    def done(finished):
-        error = finished.exception()
-        reactor.callFromThread(deferred.errback if error else deferred.callback, error or finished.result())
-
-    future.add_done_callback(done)
-    return maybe_deferred_to_future(deferred)

@@ -48,12 +48,7 @@ def stored_signatures(db: sqlite_utils.Database, article_ids: Iterable[str],
 
 def component_members(db: sqlite_utils.Database, components: Iterable[int]) -> dict[int, list[str]]:
     """component -> its articles, in id order."""
-    found: dict[int, list[str]] = {}
-    for component, article_id in _rows_in(
-            db, "select component, article_id from article_signatures where component in ({}) "
-            "order by article_id", components):
-        found.setdefault(component, []).append(article_id)
-    return found
+    return _articles_by(db, "component", components)
 
 
 def new_component(db: sqlite_utils.Database) -> int:
@@ -87,11 +82,16 @@ def sharing_bands(db: sqlite_utils.Database, band_keys: Sequence[int]) -> list[s
 
 def same_content(db: sqlite_utils.Database, content_hashes: Iterable[str]) -> dict[str, list[str]]:
     """content hash -> the ids of the articles that have it, in id order."""
-    found: dict[str, list[str]] = {}
-    for content_hash, article_id in _rows_in(
-            db, "select content_hash, article_id from article_signatures where content_hash in ({}) "
-            "order by article_id", content_hashes):
-        found.setdefault(content_hash, []).append(article_id)
+    return _articles_by(db, "content_hash", content_hashes)
+
+
+def _articles_by(db: sqlite_utils.Database, column: str, values: Iterable) -> dict:
+    """value of the index's `column` -> the indexed articles with it, in id order."""
+    found: dict = {}
+    for value, article_id in _rows_in(
+            db, f"select {column}, article_id from article_signatures where {column} in ({{}}) order by article_id",
+            values):
+        found.setdefault(value, []).append(article_id)
     return found
 
 

@@ -18,10 +18,8 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
-from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.extract import PageLinks
@@ -50,6 +48,7 @@ from scraper.discovery import (
     parse_sitemap,
     parse_wp_posts,
 )
+from scraper.futures import in_reactor
 from scraper.politeness import slot_key
 from scraper.sites import Site, SitesConfigError, load_sites
 from scraper.urls import normalize_url, url_key
@@ -282,7 +281,7 @@ class ClinicBlogsSpider(scrapy.Spider):
                                                               hashlib.sha256(response.body).hexdigest())
             job = Job(response.body, normalize_url(response.url), site.extract, evidence, self._plan(site).profile,
                       links=True, extract=not unchanged)
-            reading, links = await maybe_deferred_to_future(_deferred(self._reader().submit(job)))
+            reading, links = await in_reactor(self._reader().submit(job))
             if unchanged or self._listed[site.name].get(key) is listed:
                 return reading, links
 
@@ -505,15 +504,6 @@ class ClinicBlogsSpider(scrapy.Spider):
         # download_slot: the scheduler spreads requests over hosts (host and port) by it
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers,
                               meta={"site": site.name, "download_slot": slot_key(url)})
-
-
-def _deferred(future) -> Deferred:
-    """A Deferred that fires in the reactor with a ReadingPool future's result (which never raises)."""
-    from twisted.internet import reactor  # the one Scrapy installed
-
-    deferred = Deferred()
-    future.add_done_callback(lambda done: reactor.callFromThread(deferred.callback, done.result()))
-    return deferred
 
 
 def _headers(response) -> dict[str, str]:
