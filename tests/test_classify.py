@@ -31,6 +31,45 @@ def test_a_wordpress_page_of_the_same_prose_is_not_a_post():
     assert result.kind == "other"
 
 
+SENTENCES = ("Most knee pain after running settles within a few weeks of changed training. ",
+             "Strength work for the hips and calves takes load off the joint as it heals. ",
+             "Pain that wakes you at night or swells the knee needs an examination first. ")
+
+
+def short_paragraphs(count: int = 16) -> str:
+    return "".join(f"<p>{SENTENCES[n % 3]}</p>" for n in range(count))
+
+
+def test_an_unmarked_post_of_short_paragraphs_in_full_sentences_is_kept_saying_why():
+    result = extract(page("Five signs your knee pain needs a physio", short_paragraphs()),
+                     "https://clinic.test/five-signs-your-knee-pain-needs-a-physio")
+    assert result.kind == "article"
+    assert result.reason.startswith("223 words of prose (100% in sentences of 10+ words) under a title of 8 words")
+
+
+def test_short_paragraphs_on_a_page_its_builder_calls_a_website_page_are_not_a_post():
+    # Wix and Squarespace print og:type website on the static pages (services) and article on posts
+    html = page("Knee pain care in Madison today", short_paragraphs()).replace(
+        b"</head>", b'<meta property="og:type" content="website"></head>')
+    assert extract(html, "https://clinic.test/knee-pain-care").kind == "other"
+
+
+def test_a_post_filed_under_a_dated_archive_path_is_not_an_index():
+    html = page("Why runners get knee pain and what helps", prose())
+    assert extract(html, "https://clinic.test/archives/2025/12/16/knee_pain.html").kind == "article"
+    assert extract(html, "https://clinic.test/archives/2025/12/16/").kind == "listing"
+
+
+def test_a_blog_node_describing_this_very_post_marks_it_as_one():
+    node = ('{"@context": "https://schema.org", "@type": "Blog", "name": "Clinic notes", "blogPost": '
+            '[{"@type": "BlogPosting", "headline": "Knee pain", "url": "https://clinic.test/post/knee-pain"}]}')
+    html = page("Knee pain", short_paragraphs(4)).replace(
+        b"</head>", f'<script type="application/ld+json">{node}</script></head>'.encode())
+    result = extract(html, "https://clinic.test/post/knee-pain")
+    assert (result.kind, result.reason) == ("article", "JSON-LD BlogPosting and a body of 55 words")
+    assert extract(html, "https://clinic.test/blog/").kind == "listing"  # the Blog lists posts elsewhere
+
+
 def test_a_category_page_linking_to_the_pages_under_its_path_is_a_listing():
     grid = "".join(f"<li><a href='/knee-braces/brace-{n}'><img src='/b{n}.jpg'>Brace {n}</a></li>" for n in range(6))
     html = page("Knee braces for runners and walkers", prose()).replace(b"</main>", f"<ul>{grid}</ul></main>".encode())

@@ -20,6 +20,7 @@ from archive.extract.classify import (
     count_teasers,
     marked_as_article,
     prose_signals,
+    sentence_share,
 )
 from archive.extract.content import extract_body, find_body_container
 from archive.extract.frontier import PageLinks, page_links
@@ -145,7 +146,8 @@ def _extract(page: Page, html: bytes | str, url: str | None, selectors: Mapping[
     link_share, long_paragraphs = prose_signals(body.main) if body else (0.0, 0)
     evidence = Evidence(body_words=len(body.text.split()) if body else 0, teasers=teasers,
                         has_date=published is not None, has_people=bool(authors),
-                        link_share=link_share, long_paragraphs=long_paragraphs, shop_buttons=shop_buttons,
+                        link_share=link_share, long_paragraphs=long_paragraphs,
+                        sentence_share=sentence_share(body.text) if body else 0.0, shop_buttons=shop_buttons,
                         title_words=len((title or "").split()), listed_in=crawl.listed_in,
                         template_posts=profile.template_posts(template), child_links=child_links,
                         priced_cards=priced_cards)

@@ -24,6 +24,15 @@ LISTING_LINK_SHARE = 0.3  # even marked as a post: no post of the dev set comes 
 MAX_SHOP_BUTTONS = 1
 # "News", "Sofas & Couches": an index or shop section is named in a word or two, a post isn't.
 MIN_UNMARKED_TITLE_WORDS = 3
+# Short paragraphs of full sentences are prose too, if weaker evidence. On WCXB dev, of the unmarked,
+# undated pages of 150+ words under a 5+ word title, short of 3 long paragraphs but with 60%+ of
+# their words in sentences of 10+ words, and not declaring og:type website (how site builders such
+# as Wix mark their static pages), were 5 articles, 4 service, 1 doc and 1 forum page, and no
+# listing or collection; a 4-word title let in a shop's category page too.
+SENTENCE_WORDS = 10
+MIN_SENTENCE_SHARE = 0.6
+MIN_SENTENCE_TITLE_WORDS = 5
+_SENTENCE_END = re.compile(r"[.!?:;\"”)]$")
 # Marked as a post, an index still shows itself: 10+ post teasers holding twice the words of its
 # main text, and no byline (news sites print og:type article on their section pages).
 MIN_MARKED_INDEX_TEASERS = 10
@@ -55,6 +64,7 @@ class Evidence:
     has_people: bool = False
     link_share: float = 0.0  # from prose_signals()
     long_paragraphs: int = 0
+    sentence_share: float = 0.0  # from sentence_share()
     shop_buttons: int = 0  # from count_shop_buttons(), before the tree is consumed
     title_words: int = 0
     listed_in: str | None = None  # CrawlEvidence.listed_in: where the site lists the page
@@ -101,7 +111,8 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     related_posts = words >= MIN_UNMARKED_ARTICLE_WORDS and teaser_words < RELATED_POSTS_SHARE * words
     if (teasers >= 2 and teaser_words >= 0.5 * max(words, 1)) or (platform and not marked and not related_posts):
         return "listing", f"{teasers} post teaser{'s' if teasers != 1 else ''} hold most of the text"
-    if page.url and vocab.LISTING_URL.search(page.url) and not marked:
+    if (page.url and vocab.LISTING_URL.search(page.url) and not marked
+            and not vocab.DATED_PERMALINK.search(url.path)):
         return "listing", "URL of an index, category, tag or author page"
     if marked:
         return "other", f"body has {words} words, fewer than {MIN_ARTICLE_WORDS}"
@@ -114,11 +125,16 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
-    if (words >= MIN_UNMARKED_ARTICLE_WORDS and evidence.long_paragraphs >= MIN_LONG_PARAGRAPHS
-            and evidence.link_share < MAX_LINK_SHARE and evidence.shop_buttons <= MAX_SHOP_BUTTONS
-            and evidence.title_words >= MIN_UNMARKED_TITLE_WORDS and not wordpress_page(page)):
-        return "article", (f"{words} words of prose ({evidence.long_paragraphs} paragraphs of "
-                           f"{LONG_PARAGRAPH_WORDS}+ words), no article markup and no listing signals")
+    if (words >= MIN_UNMARKED_ARTICLE_WORDS and evidence.link_share < MAX_LINK_SHARE
+            and evidence.shop_buttons <= MAX_SHOP_BUTTONS and not wordpress_page(page)):
+        if evidence.long_paragraphs >= MIN_LONG_PARAGRAPHS and evidence.title_words >= MIN_UNMARKED_TITLE_WORDS:
+            return "article", (f"{words} words of prose ({evidence.long_paragraphs} paragraphs of "
+                               f"{LONG_PARAGRAPH_WORDS}+ words), no article markup and no listing signals")
+        if (evidence.sentence_share >= MIN_SENTENCE_SHARE and evidence.title_words >= MIN_SENTENCE_TITLE_WORDS
+                and (page.first_meta("og:type") or "").lower() != "website"):
+            return "article", (f"{words} words of prose ({evidence.sentence_share:.0%} in sentences of "
+                               f"{SENTENCE_WORDS}+ words) under a title of {evidence.title_words} words, "
+                               "no article markup and no listing signals")
     if evidence.shop_buttons > MAX_SHOP_BUTTONS:
         return "other", f"{evidence.shop_buttons} shop buttons (add to cart, quick view ...): a shop page, not a post"
     return "other", "no article markup (JSON-LD Article/BlogPosting, og:type article) and no dated main text"
@@ -142,6 +158,16 @@ def prose_signals(main) -> tuple[float, int]:
     linked = sum(len(" ".join(ref.itertext()).split()) for ref in main.iter("ref"))
     long_paragraphs = sum(1 for p in main.iter("p") if len(" ".join(p.itertext()).split()) >= LONG_PARAGRAPH_WORDS)
     return (linked / words if words else 0.0), long_paragraphs
+
+
+def sentence_share(text: str) -> float:
+    """Share of the body's words in lines of SENTENCE_WORDS or more that end as sentences end:
+    prose, where a shop's grid or an index is names, prices and fragments."""
+    lines = [line.split() for line in text.splitlines()]
+    words = sum(len(line) for line in lines)
+    in_sentences = sum(len(line) for line in lines
+                       if len(line) >= SENTENCE_WORDS and _SENTENCE_END.search(line[-1]))
+    return in_sentences / words if words else 0.0
 
 
 def wordpress_page(page: Page) -> bool:

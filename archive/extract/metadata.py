@@ -11,6 +11,7 @@ import re
 import warnings
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import htmldate
 import py3langid
@@ -38,11 +39,33 @@ MAX_NAME_HEADING_WORDS = 4  # "Antoyo's Blog", "Human in the Loop": a site's nam
 
 
 def article_node(page: Page) -> dict[str, Any] | None:
-    """The JSON-LD node describing the article itself, if any."""
+    """The JSON-LD node describing the article itself, if any: a top-level Article, else one
+    nested as the page's mainEntity or in a Blog's blogPost that names this page's URL (some
+    blog platforms describe each post as its Blog with a single blogPost)."""
     for node in page.jsonld:
         if jsonld_types(node) & vocab.ARTICLE_TYPES:
             return node
+    for node in page.jsonld:
+        for key in ("mainEntity", "blogPost"):
+            entries = node.get(key)
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if (isinstance(entry, dict) and jsonld_types(entry) & vocab.ARTICLE_TYPES
+                        and _names_page(entry, page.url)):
+                    return entry
     return None
+
+
+def _names_page(node: dict[str, Any], url: str | None) -> bool:
+    """Whether a JSON-LD node's url or mainEntityOfPage is the page's URL (scheme, www. and a
+    trailing slash aside)."""
+    entity = node.get("mainEntityOfPage")
+    named = [node.get("url"), entity.get("@id") if isinstance(entity, dict) else entity]
+    return bool(url) and any(isinstance(u, str) and _page_key(u) == _page_key(url) for u in named)
+
+
+def _page_key(url: str) -> tuple[str, str]:
+    parts = urlsplit(url.strip())
+    return parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/")
 
 
 def webpage_node(page: Page) -> dict[str, Any] | None:

@@ -114,6 +114,9 @@ LISTING_URL = re.compile(
     r"|/page/\d+/?$|[?&](?:category|tag|author|offset|page)=",
     re.IGNORECASE,
 )
+# A post's own dated permalink (/2025/12/16/vibe-coding.html): a listing word before it ("/archives/")
+# names where the post is filed, not an index.
+DATED_PERMALINK = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/\d{1,2}/[^/]*[a-z][^/]*/?$", re.IGNORECASE)
 # The path of a section page itself: the section word and its name, nothing after ("/category/gadgets/").
 SECTION_PAGE_PATH = re.compile(r"/(?:category|categories|tag|tags|topic|topics)/[^/]+/?$", re.IGNORECASE)
 
