@@ -161,6 +161,29 @@ def test_malformed_html_still_extracts():
     assert isinstance(result, Article) and result.authors[0].credentials == ["PT", "DPT"]
 
 
+def test_a_menu_left_open_around_the_whole_page_does_not_take_the_post_with_it():
+    # an unclosed <li> nests everything after it in the menu's <nav>, <main> and the post included
+    menu = "".join(f"<li><a href='/topics/{n}'>Guides to the treatment of sports injury number {n}</a>"
+                   for n in range(40))
+    html = ("<html><head><title>Knee pain</title><meta property='og:type' content='article'></head><body>"
+            f"<nav class='mobile-menu'><ul>{menu}<li><nav class='main-menu'><ul><li><a href='/blog/'>Blog</a>"
+            f"<main><article><h1>Knee pain</h1>{BODY}</article></main></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee/")
+    assert "strengthening exercise" in result.body_text
+
+
+def test_parts_of_a_page_streamed_by_react_are_not_hidden_widgets():
+    # React's streaming render sends suspended parts as <div hidden id="S:n"> that a script reveals
+    html = ("<html><head><title>Knee pain</title><meta property='og:type' content='article'></head><body>"
+            "<main><h1>Knee pain</h1><p>By the clinic team</p><template id='P:0'></template>"
+            "<template id='P:1'></template><template id='P:2'></template></main>"
+            + "".join(f"<div hidden id='S:{n}'>{BODY}</div>" for n in range(3))
+            + "<div hidden id='promo'><p>Subscribe to our newsletter today!</p></div></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee/")
+    assert "strengthening exercise" in result.body_text
+    assert "Subscribe" not in result.body_text
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it():
     html = ("<html><head><meta property='og:type' content='article'></head><body><h1>Knie</h1><p>"
             + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht und braucht starke Muskeln. " * 20

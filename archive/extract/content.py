@@ -154,8 +154,10 @@ def _drop_boilerplate(document, candidates) -> None:
     """Remove the site chrome and promotions among candidates, Scan.boilerplate of document."""
     total = _paragraph_words(document) or 1
     removed: set = set()  # everything inside the elements removed so far
+    # An unclosed <li> in a menu nests the rest of the page in the <nav>: what holds <main> is no widget.
+    holds_main = {ancestor for main in document.iter("main") for ancestor in main.iterancestors()}
     for element, reason in candidates:
-        if element in removed or element.tag in ("html", "body"):
+        if element in removed or element.tag in ("html", "body") or element in holds_main:
             continue
         if reason == "name" and element.tag in _HEADINGS:
             continue  # "TOC_TITLE" on a real heading names its table-of-contents entry

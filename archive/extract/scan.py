@@ -69,6 +69,10 @@ for _m in {m.css: m for m in _ALL}.values():
         _BY_ATTR[(_m.attr, _m.value)].append(_m)
 _ATTRS = sorted({attr for attr, _ in _BY_ATTR})
 _ATTR_SET = frozenset(_ATTRS)
+# React's streaming render sends each suspended part of the page late, as <div hidden id="S:3">,
+# and a script shows it in place: the reader sees it. (Moving it into place, as the script does,
+# read worse on WCXB dev: trafilatura lost one post inside the app's nested layout.)
+_STREAMED_SEGMENT = re.compile(r"S:\d+$")
 _REASON_ATTRS = frozenset({"hidden", "aria-hidden", "role", "data-hook"})  # what _attribute_reason reads
 # One C-level test before the per-matcher substring loop, which most classes never need.
 _ANY_CLASS_SUBSTRING = re.compile("|".join(re.escape(m.value) for m in _CLASS_SUBSTRINGS))
@@ -133,7 +137,9 @@ class Scan:
 
 
 def _attribute_reason(attrib) -> str | None:
-    if "hidden" in attrib or attrib.get("aria-hidden") == "true":
+    if "hidden" in attrib and not _STREAMED_SEGMENT.match(attrib.get("id") or ""):
+        return "attribute"
+    if attrib.get("aria-hidden") == "true":
         return "attribute"
     if attrib.get("role") in vocab.BOILERPLATE_ROLES or attrib.get("data-hook") in vocab.BOILERPLATE_HOOKS:
         return "attribute"
