@@ -96,6 +96,18 @@ def test_a_section_page_marked_as_an_article_but_full_of_teasers_is_a_listing():
     assert result.reason.endswith("and no byline: an index, though marked as an article")
 
 
+def test_sections_of_a_post_in_article_elements_are_not_teasers():
+    sections = "".join(f"<article class='step'><h2>Step {n}: load the knee gradually</h2><p>{PARAGRAPH}"
+                       f"See our <a href='/guides/loading-{n}'>loading guide</a> for the details.</p></article>"
+                       for n in range(3))
+    result = extract(page("Coming back to running after knee pain", sections), "https://clinic.test/back-to-running")
+    assert result.kind == "article"
+    cards = "".join(f"<article><h2><a href='/blog/post-{n}'>Knee story {n}</a></h2><p>{PARAGRAPH}</p></article>"
+                    for n in range(3))
+    assert extract(page("Coming back to running after knee pain", cards), "https://clinic.test/back-to-running").kind \
+        == "listing"
+
+
 def test_a_home_page_reached_through_a_tracked_search_click_is_the_home_page():
     html = page("Why runners get knee pain and what helps", prose())
     result = extract(html, "https://clinic.test/?srsltid=AfmBOoq3x&utm_source=google")

@@ -287,6 +287,15 @@ def _without_the_post(teasers: list) -> list:
     return teasers
 
 
+_HEADING = "self::h1 or self::h2 or self::h3 or self::h4"
+_READ_MORE = ("read more", "learn more", "continue reading")
+
+
 def _is_teaser(element) -> bool:
-    return bool(element.xpath(".//*[self::h1 or self::h2 or self::h3 or self::h4]")
-                and (element.xpath(".//a[@href]") or element.xpath("ancestor::a[@href]")))
+    """A card that leads elsewhere: its heading is a link (or the card is one), or it ends in
+    "Read more". A section of a post with a heading and links in its prose is no teaser."""
+    if not element.xpath(f".//*[{_HEADING}]"):
+        return False
+    if element.xpath(f"ancestor::a[@href] | .//*[{_HEADING}][.//a[@href] or ancestor::a[@href]]"):
+        return True
+    return any(text_of(link).lower().startswith(_READ_MORE) for link in element.iter("a") if link.get("href"))
