@@ -184,6 +184,18 @@ def test_parts_of_a_page_streamed_by_react_are_not_hidden_widgets():
     assert "Subscribe" not in result.body_text
 
 
+@pytest.mark.parametrize("statement", [
+    "This article is for informational purposes only and is not a substitute for medical advice.",
+    "This post is for general education and does not replace a visit with your clinician.",
+    "The information in this blog is provided for educational purposes only.",
+])
+def test_a_statement_of_what_the_post_is_for_leaves_the_body_for_the_disclaimer_field(statement):
+    result = extract(post(body=f"{BODY}<p>{statement}</p>"), "https://clinic.test/blog/knee/")
+    assert result.disclaimer == statement
+    assert "purposes" not in result.body_text and "education and" not in result.body_text
+    assert "strengthening exercise" in result.body_text
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it():
     html = ("<html><head><meta property='og:type' content='article'></head><body><h1>Knie</h1><p>"
             + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht und braucht starke Muskeln. " * 20

@@ -180,6 +180,15 @@ def _drop_boilerplate(document, candidates) -> None:
             for caption in figure.iter("figcaption"):
                 caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
+    _drop_disclaimer_statements(document)
+
+
+def _drop_disclaimer_statements(document) -> None:
+    """"This article is for informational purposes only ...": the disclaimer is its own field."""
+    for paragraph in list(document.iter("p")):
+        text = text_content(paragraph)
+        if ("purpose" in text or "educat" in text) and vocab.DISCLAIMER_STATEMENT.match(text):
+            _remove(paragraph)
 
 
 def _drop_byline_paragraphs(document) -> None:

@@ -11,7 +11,7 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5"}
 _COOKIE = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
 # Supersets of what _is_cta and find_disclaimer accept, tested on each element's class and id.
 _CTA_HINT = re.compile(r"cta|CTA|Cta|call-to-action")
-_DISCLAIMER_PHRASES = ("isclaimer", "informational purposes")
+_DISCLAIMER_PHRASES = ("isclaimer", "informational", "educational", "for general education")
 
 
 def find_ctas(page: Page) -> list[str]:

@@ -228,7 +228,13 @@ NOT_STUDY_PATHS = ("/books/",)
 # Calls to action: a class/id token or Squarespace layout label naming one.
 CTA_NAME = re.compile(r"(?:^|[-_])cta(?:$|[-_])|call-to-action|calltoaction", re.IGNORECASE)
 DISCLAIMER_NAME = re.compile(r"disclaimer", re.IGNORECASE)
-DISCLAIMER_TEXT = re.compile(
-    r"^\s*(?:medical\s+)?disclaimer\b|^\s*this (?:article|post|content|blog|information) is (?:for|intended)"
-    r" (?:general )?informational? purposes", re.IGNORECASE)
+# "This article is for informational purposes only", "The information in this post is provided
+# for general education": a statement of what the post is for, not part of it. (On WCXB dev no
+# annotated main text holds one; paragraphs headed "Disclaimer:" it sometimes does.)
+DISCLAIMER_STATEMENT = re.compile(
+    r"^\s*(?:the\s+|all\s+)?(?:this|information|content|material)\b[\w\s,'’-]{0,60}?\b(?:is|are)\s+"
+    r"(?:provided\s+|offered\s+|shared\s+|written\s+|intended\s+|meant\s+|designed\s+)?"
+    r"(?:solely\s+|only\s+|strictly\s+)?(?:for|as)\s+(?:general\s+)?(?:informational?|educational?|education)\b",
+    re.IGNORECASE)
+DISCLAIMER_TEXT = re.compile(rf"^\s*(?:medical\s+)?disclaimer\b|{DISCLAIMER_STATEMENT.pattern}", re.IGNORECASE)
 REVIEWED_LABEL = re.compile(r"\breviewed\s+(?:on|in)\b", re.IGNORECASE)
