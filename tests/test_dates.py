@@ -123,3 +123,21 @@ def test_a_chosen_date_says_why_it_won():
 def test_a_copyright_year_is_no_publication_date():
     html = marked_post(after="<footer>© 2024 Front Range Spine. All rights reserved.</footer>")
     assert extract(html, "https://clinic.test/blog/knee/").published is None
+
+
+def test_a_date_above_the_heading_in_its_hero_is_shown_with_the_post():
+    # Webflow and headless themes print an eyebrow (category, date) above the title.
+    html = ("<html><head><meta property='og:type' content='article'></head><body>"
+            "<nav><a href='/'>Home</a></nav><div class='hero'><div class='eyebrow'><div>Published</div>"
+            "<div>October 14, 2025</div></div><div class='title-wrap'><h1>Why knees hurt after a run</h1></div>"
+            "</div>" + PARAGRAPH * 4 + "</body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2025-10-14", "visible")
+
+
+def test_a_date_beside_a_reading_time_under_the_heading_is_the_posts():
+    for shown in ("<span>December 18, 2023<!-- --> ・ 3 min read</span>", "<p>7 min read · Dec 18, 2023</p>",
+                  "<p>December 18, 2023 - 11 minutes</p>"):
+        result = extract(declared_post("2025-11-05", shown), "https://clinic.test/blog/knee-pain-running")
+        assert (result.published.value, result.published.source) == ("2023-12-18", "visible")
+

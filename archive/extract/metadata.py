@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
 import re
 import warnings
 from datetime import date, datetime
@@ -28,6 +29,11 @@ _DATE_IN_TEXT = re.compile(
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
 DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
+# Elements before the <h1>, inside its grandparent: a hero's eyebrow (category, date) above the
+# title. On WCXB dev the post's date stands 1 to 4 elements above the h1 on 5 pages.
+DATE_ABOVE_HEADING_ELEMENTS = 8
+# A reading time printed beside a post's date: "· 3 min read", "- 11 minutes", "7 min read·".
+_READING_TIME = re.compile(r"\s*[·•|・,–—-]?\s*\d+\s*min(?:ute)?s?\.?(?:\s+(?:to\s+)?read)?\s*[·•|・,–—-]?\s*", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _SUFFIX_SEPARATOR = re.compile(r"\s+[|\-–—•·»]\s+")
 # What follows a title in a heading (" | Site", ", December 2025", " Posted on July 1") or precedes it.
@@ -296,17 +302,23 @@ def _in_other_dates(element) -> bool:
 
 def _date_under_heading(page: Page) -> DateValue | None:
     """A date standing alone in an element just after the <h1> ("<p>January 31, 2024</p>"),
-    as headless CMS themes print it without a date class."""
+    or just above it in the h1's hero (an eyebrow "<h5>January 23, 2025</h5>"), as headless
+    CMS themes print it without a date class; a reading time may stand beside it
+    ("December 18, 2025 · 3 min read")."""
     try:
-        start = page.elements.index(next(page.tree.iter("h1"))) + 1
+        heading = next(page.tree.iter("h1"))
+        start = page.elements.index(heading)
     except (StopIteration, ValueError):
         return None
-    for element in page.elements[start:start + DATE_UNDER_HEADING_ELEMENTS]:
-        if not isinstance(element.tag, str) or len(element) > 1:
+    hero = list(itertools.islice(heading.iterancestors(), 2))[-1]  # themes wrap the h1 alone, or with a subtitle
+    above = [e for e in page.elements[max(0, start - DATE_ABOVE_HEADING_ELEMENTS):start] if hero in e.iterancestors()]
+    for element in above + page.elements[start + 1:start + 1 + DATE_UNDER_HEADING_ELEMENTS]:
+        if not isinstance(element.tag, str) or sum(isinstance(c.tag, str) for c in element) > 1:
             continue
         text = text_of(element)
+        text = _READING_TIME.sub(" ", text).strip() if len(text) <= 60 else ""
         match = _DATE_IN_TEXT.fullmatch(text) if len(text) <= 40 else None
-        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)):
+        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)) and not _in_other_dates(element):
             return _with_time(element, _dated(match.group(0), "visible"))
     return None
 
