@@ -141,3 +141,14 @@ def test_a_date_beside_a_reading_time_under_the_heading_is_the_posts():
         result = extract(declared_post("2025-11-05", shown), "https://clinic.test/blog/knee-pain-running")
         assert (result.published.value, result.published.source) == ("2023-12-18", "visible")
 
+
+def shown_published(shown: str):
+    """The published date of a marked post showing `shown` under its heading."""
+    return extract(marked_post(shown), "https://clinic.test/blog/knee-pain-running/").published
+
+
+def test_a_date_with_an_ordinal_day_is_read():
+    for shown in ("January 20th, 2024 by Clinic Staff", "the 20th of January 2024"):
+        published = shown_published(f"<p class='post-date'>{shown}</p>")
+        assert (published.value, published.source) == ("2024-01-20", "visible")
+
