@@ -152,3 +152,12 @@ def test_a_date_with_an_ordinal_day_is_read():
         published = shown_published(f"<p class='post-date'>{shown}</p>")
         assert (published.value, published.source) == ("2024-01-20", "visible")
 
+
+def test_a_time_showing_the_day_before_its_utc_datetime_is_dated_by_what_it_shows():
+    published = shown_published("<span><time datetime='2026-02-24T04:13:00Z'>February 23, 2026</time></span>")
+    assert (published.value, published.source) == ("2026-02-23", "visible")
+    assert "2026-02-24T04:13:00+00:00 is in UTC" in published.why
+    # Where they agree, the datetime keeps its time.
+    published = shown_published("<span><time datetime='2026-02-23T14:13:00Z'>February 23, 2026</time></span>")
+    assert published.value == "2026-02-23T14:13:00+00:00"
+

@@ -268,13 +268,25 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
             part = None if modified else label_text
         if part is None:
             continue
-        value = _dated(element.get("datetime"), "visible") if element.tag == "time" and part is label_text else None
+        value = _stated_day(element) if element.tag == "time" and part is label_text else None
         if value is None:
             match = _DATE_IN_TEXT.search(part)
             value = _with_time(element, _dated(match.group(0), "visible")) if match else None
         if value:
             return value
     return None
+
+
+def _stated_day(time) -> DateValue | None:
+    """A <time>'s datetime, unless its text shows the day beside it: the datetime is then a
+    UTC timestamp ("2026-02-24T04:13:00Z" shown as "February 23, 2026"), and the text the
+    day in the site's time zone, which its readers see."""
+    stated = _dated(time.get("datetime"), "visible")
+    match = _DATE_IN_TEXT.search(text_of(time)) if stated else None
+    shown = _dated(match.group(0), "visible") if match else None
+    if shown is None or abs((date.fromisoformat(stated.value[:10]) - date.fromisoformat(shown.value)).days) != 1:
+        return stated
+    return dataclasses.replace(shown, why=f"the day the <time> shows; its datetime {stated.value} is in UTC")
 
 
 def _with_time(element, shown: DateValue | None) -> DateValue | None:
