@@ -161,3 +161,14 @@ def test_a_time_showing_the_day_before_its_utc_datetime_is_dated_by_what_it_show
     published = shown_published("<span><time datetime='2026-02-23T14:13:00Z'>February 23, 2026</time></span>")
     assert published.value == "2026-02-23T14:13:00+00:00"
 
+
+def test_dates_in_a_drupal_views_list_are_other_posts():
+    # Drupal's Views module renders each listed node in a .views-row, here a sidebar before the post.
+    sidebar = ("<div class='view-content'><div class='views-row'><a href='/article/other'>Other post</a>"
+               "<div class='views-field-field-date'><time datetime='2025-01-31T12:00:00Z' class='datetime'>"
+               "01/31/2025</time></div></div></div>")
+    html = ("<html><head><meta property='og:type' content='article'></head><body>" + sidebar +
+            "<article><h1>Why knees hurt after a run</h1><div class='node__meta'><time datetime='2017-03-01T12:00:00Z'"
+            " class='datetime'>03/01/2017</time></div>" + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/newsletter-article/knee-pain-running")
+    assert (result.published.value[:10], result.published.source) == ("2017-03-01", "visible")
