@@ -160,6 +160,9 @@ def test_a_time_showing_the_day_before_its_utc_datetime_is_dated_by_what_it_show
     # Where they agree, the datetime keeps its time.
     published = shown_published("<span><time datetime='2026-02-23T14:13:00Z'>February 23, 2026</time></span>")
     assert published.value == "2026-02-23T14:13:00+00:00"
+    # Text that is itself a timestamp (German press pages print one) is read as a day too.
+    published = shown_published("<time datetime='2021-10-27T19:35:36Z'>2021-10-27T20:35:36+01:00</time>")
+    assert published.value == "2021-10-27T19:35:36+00:00"
 
 
 def test_dates_in_a_drupal_views_list_are_other_posts():

@@ -284,7 +284,7 @@ def _stated_day(time) -> DateValue | None:
     stated = _dated(time.get("datetime"), "visible")
     match = _DATE_IN_TEXT.search(text_of(time)) if stated else None
     shown = _dated(match.group(0), "visible") if match else None
-    if shown is None or abs((date.fromisoformat(stated.value[:10]) - date.fromisoformat(shown.value)).days) != 1:
+    if shown is None or abs((date.fromisoformat(stated.value[:10]) - date.fromisoformat(shown.value[:10])).days) != 1:
         return stated
     return dataclasses.replace(shown, why=f"the day the <time> shows; its datetime {stated.value} is in UTC")
 
