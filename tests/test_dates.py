@@ -175,3 +175,12 @@ def test_dates_in_a_drupal_views_list_are_other_posts():
             " class='datetime'>03/01/2017</time></div>" + PARAGRAPH * 4 + "</article></body></html>")
     result = extract(html, "https://clinic.test/newsletter-article/knee-pain-running")
     assert (result.published.value[:10], result.published.source) == ("2017-03-01", "visible")
+
+
+def test_a_post_declaring_only_its_modified_date_is_dated_by_it_not_by_a_teasers_date():
+    teaser = "<div><p>Related</p><p>Updated October 17, 2025</p><a href='/other'>Other post</a></div>"
+    html = marked_post(head="<meta property='article:modified_time' content='2025-12-11T09:00:00+00:00'>",
+                       after=teaser)
+    published = extract(html, "https://clinic.test/degrees/knee-pain-running/").published
+    assert (published.value, published.source) == ("2025-12-11T09:00:00+00:00", "meta")
+    assert published.why == "the page declares only when it was modified (meta), no published date"
