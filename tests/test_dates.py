@@ -123,3 +123,64 @@ def test_a_chosen_date_says_why_it_won():
 def test_a_copyright_year_is_no_publication_date():
     html = marked_post(after="<footer>© 2024 Front Range Spine. All rights reserved.</footer>")
     assert extract(html, "https://clinic.test/blog/knee/").published is None
+
+
+def test_a_date_above_the_heading_in_its_hero_is_shown_with_the_post():
+    # Webflow and headless themes print an eyebrow (category, date) above the title.
+    html = ("<html><head><meta property='og:type' content='article'></head><body>"
+            "<nav><a href='/'>Home</a></nav><div class='hero'><div class='eyebrow'><div>Published</div>"
+            "<div>October 14, 2025</div></div><div class='title-wrap'><h1>Why knees hurt after a run</h1></div>"
+            "</div>" + PARAGRAPH * 4 + "</body></html>")
+    result = extract(html, "https://clinic.test/blog/knee-pain-running")
+    assert (result.published.value, result.published.source) == ("2025-10-14", "visible")
+
+
+def test_a_date_beside_a_reading_time_under_the_heading_is_the_posts():
+    for shown in ("<span>December 18, 2023<!-- --> ・ 3 min read</span>", "<p>7 min read · Dec 18, 2023</p>",
+                  "<p>December 18, 2023 - 11 minutes</p>"):
+        result = extract(declared_post("2025-11-05", shown), "https://clinic.test/blog/knee-pain-running")
+        assert (result.published.value, result.published.source) == ("2023-12-18", "visible")
+
+
+def shown_published(shown: str):
+    """The published date of a marked post showing `shown` under its heading."""
+    return extract(marked_post(shown), "https://clinic.test/blog/knee-pain-running/").published
+
+
+def test_a_date_with_an_ordinal_day_is_read():
+    for shown in ("January 20th, 2024 by Clinic Staff", "the 20th of January 2024"):
+        published = shown_published(f"<p class='post-date'>{shown}</p>")
+        assert (published.value, published.source) == ("2024-01-20", "visible")
+
+
+def test_a_time_showing_the_day_before_its_utc_datetime_is_dated_by_what_it_shows():
+    published = shown_published("<span><time datetime='2026-02-24T04:13:00Z'>February 23, 2026</time></span>")
+    assert (published.value, published.source) == ("2026-02-23", "visible")
+    assert "2026-02-24T04:13:00+00:00 is in UTC" in published.why
+    # Where they agree, the datetime keeps its time.
+    published = shown_published("<span><time datetime='2026-02-23T14:13:00Z'>February 23, 2026</time></span>")
+    assert published.value == "2026-02-23T14:13:00+00:00"
+    # Text that is itself a timestamp (German press pages print one) is read as a day too.
+    published = shown_published("<time datetime='2021-10-27T19:35:36Z'>2021-10-27T20:35:36+01:00</time>")
+    assert published.value == "2021-10-27T19:35:36+00:00"
+
+
+def test_dates_in_a_drupal_views_list_are_other_posts():
+    # Drupal's Views module renders each listed node in a .views-row, here a sidebar before the post.
+    sidebar = ("<div class='view-content'><div class='views-row'><a href='/article/other'>Other post</a>"
+               "<div class='views-field-field-date'><time datetime='2025-01-31T12:00:00Z' class='datetime'>"
+               "01/31/2025</time></div></div></div>")
+    html = ("<html><head><meta property='og:type' content='article'></head><body>" + sidebar +
+            "<article><h1>Why knees hurt after a run</h1><div class='node__meta'><time datetime='2017-03-01T12:00:00Z'"
+            " class='datetime'>03/01/2017</time></div>" + PARAGRAPH * 4 + "</article></body></html>")
+    result = extract(html, "https://clinic.test/newsletter-article/knee-pain-running")
+    assert (result.published.value[:10], result.published.source) == ("2017-03-01", "visible")
+
+
+def test_a_post_declaring_only_its_modified_date_is_dated_by_it_not_by_a_teasers_date():
+    teaser = "<div><p>Related</p><p>Updated October 17, 2025</p><a href='/other'>Other post</a></div>"
+    html = marked_post(head="<meta property='article:modified_time' content='2025-12-11T09:00:00+00:00'>",
+                       after=teaser)
+    published = extract(html, "https://clinic.test/degrees/knee-pain-running/").published
+    assert (published.value, published.source) == ("2025-12-11T09:00:00+00:00", "meta")
+    assert published.why == "the page declares only when it was modified (meta), no published date"

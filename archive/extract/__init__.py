@@ -37,6 +37,7 @@ from archive.extract.metadata import (
     find_site_name,
     find_title,
     guess_published,
+    modified_as_published,
     month_only,
 )
 from archive.extract.overrides import override_authors, override_container, override_published
@@ -159,7 +160,8 @@ def _extract(page: Page, html: bytes | str, url: str | None, selectors: Mapping[
                           body_text=body.text if body else None, template=template)
     # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's guess.
     if published is None or month_only(published, url):
-        published = day_in_month(published, steps.run("published.guess", None, guess_published, page))
+        published = day_in_month(published, modified_as_published(fields["modified"])
+                                 or steps.run("published.guess", None, guess_published, page))
     article = Article(
         title=title,
         body_text=body.text,

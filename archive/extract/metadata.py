@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
 import re
 import warnings
 from datetime import date, datetime
@@ -24,11 +25,16 @@ from archive.records import DateValue
 
 _DATE_IN_TEXT = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}(?:T[\d:.+\-Z]+)?"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
-    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
+    r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*,? \d{4})\b"
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
 DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
+# Elements before the <h1>, inside its grandparent: a hero's eyebrow (category, date) above the
+# title. On WCXB dev the post's date stands 1 to 4 elements above the h1 on 5 pages.
+DATE_ABOVE_HEADING_ELEMENTS = 8
+# A reading time printed beside a post's date: "· 3 min read", "- 11 minutes", "7 min read·".
+_READING_TIME = re.compile(r"\s*[·•|・,–—-]?\s*\d+\s*min(?:ute)?s?\.?(?:\s+(?:to\s+)?read)?\s*[·•|・,–—-]?\s*", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
 _SUFFIX_SEPARATOR = re.compile(r"\s+[|\-–—•·»]\s+")
 # What follows a title in a heading (" | Site", ", December 2025", " Posted on July 1") or precedes it.
@@ -222,6 +228,16 @@ def guess_published(page: Page) -> DateValue | None:
     return DateValue(found, "htmldate", "no date in the post's markup or byline; htmldate's reading of the page")
 
 
+def modified_as_published(modified: DateValue | None) -> DateValue | None:
+    """The page's own modified date (JSON-LD, <meta>, shown), for a post that declares no
+    published one: htmldate's guess on such pages reads teaser cards and cited studies. Of
+    27 such WCXB dev pages, 26 get the same day from htmldate and 1 the truth only this way."""
+    if modified is None or modified.source not in ("json-ld", "meta", "visible"):
+        return None  # a sitemap's lastmod is when the site last touched the page, not the post
+    return dataclasses.replace(modified, why=f"the page declares only when it was modified ({modified.source}), "
+                                             "no published date")
+
+
 def month_only(published: DateValue, url: str | None) -> bool:
     """A date read from a URL that names only a year and month (/2023/3/): its day is a stand-in."""
     match = _DATE_IN_URL.search(url or "")
@@ -285,13 +301,25 @@ def _visible_date(page: Page, other_posts: Elsewhere, modified: bool) -> DateVal
             part = None if modified else label_text
         if part is None:
             continue
-        value = _dated(element.get("datetime"), "visible") if element.tag == "time" and part is label_text else None
+        value = _stated_day(element) if element.tag == "time" and part is label_text else None
         if value is None:
             match = _DATE_IN_TEXT.search(part)
             value = _with_time(element, _dated(match.group(0), "visible")) if match else None
         if value:
             return value
     return None
+
+
+def _stated_day(time) -> DateValue | None:
+    """A <time>'s datetime, unless its text shows the day beside it: the datetime is then a
+    UTC timestamp ("2026-02-24T04:13:00Z" shown as "February 23, 2026"), and the text the
+    day in the site's time zone, which its readers see."""
+    stated = _dated(time.get("datetime"), "visible")
+    match = _DATE_IN_TEXT.search(text_of(time)) if stated else None
+    shown = _dated(match.group(0), "visible") if match else None
+    if shown is None or abs((date.fromisoformat(stated.value[:10]) - date.fromisoformat(shown.value[:10])).days) != 1:
+        return stated
+    return dataclasses.replace(shown, why=f"the day the <time> shows; its datetime {stated.value} is in UTC")
 
 
 def _with_time(element, shown: DateValue | None) -> DateValue | None:
@@ -319,17 +347,23 @@ def _in_other_dates(element) -> bool:
 
 def _date_under_heading(page: Page) -> DateValue | None:
     """A date standing alone in an element just after the <h1> ("<p>January 31, 2024</p>"),
-    as headless CMS themes print it without a date class."""
+    or just above it in the h1's hero (an eyebrow "<h5>January 23, 2025</h5>"), as headless
+    CMS themes print it without a date class; a reading time may stand beside it
+    ("December 18, 2025 · 3 min read")."""
     try:
-        start = page.elements.index(next(page.tree.iter("h1"))) + 1
+        heading = next(page.tree.iter("h1"))
+        start = page.elements.index(heading)
     except (StopIteration, ValueError):
         return None
-    for element in page.elements[start:start + DATE_UNDER_HEADING_ELEMENTS]:
-        if not isinstance(element.tag, str) or len(element) > 1:
+    hero = list(itertools.islice(heading.iterancestors(), 2))[-1]  # themes wrap the h1 alone, or with a subtitle
+    above = [e for e in page.elements[max(0, start - DATE_ABOVE_HEADING_ELEMENTS):start] if hero in e.iterancestors()]
+    for element in above + page.elements[start + 1:start + 1 + DATE_UNDER_HEADING_ELEMENTS]:
+        if not isinstance(element.tag, str) or sum(isinstance(c.tag, str) for c in element) > 1:
             continue
         text = text_of(element)
+        text = _READING_TIME.sub(" ", text).strip() if len(text) <= 60 else ""
         match = _DATE_IN_TEXT.fullmatch(text) if len(text) <= 40 else None
-        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)):
+        if match and not vocab.MODIFIED_LABELS.search(_label_before(element)) and not _in_other_dates(element):
             return _with_time(element, _dated(match.group(0), "visible"))
     return None
 

@@ -195,7 +195,7 @@ PUBLISHED_META = (
 # Visible date labels.
 MODIFIED_LABELS = re.compile(r"\b(updated|modified|last reviewed|revised)\b", re.IGNORECASE)
 # Classes of the regions whose dates are a comment's or another post's card, never this post's.
-OTHER_DATES_CLASSES = re.compile(r"comment|card|latest", re.IGNORECASE)
+OTHER_DATES_CLASSES = re.compile(r"comment|card|latest|views-row", re.IGNORECASE)
 
 # Links to a post's own categories and tags, on any CMS.
 CATEGORY_HREF = re.compile(r"/(?:category|categories|topics?|section)/|[?&]category=", re.IGNORECASE)
