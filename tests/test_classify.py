@@ -211,3 +211,18 @@ def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
 def test_people_updating_or_testing_a_post_are_not_its_authors():
     byline = "<p class='byline'>By Benjamin Preston</p><p class='byline'>Updated by Jon Linkov</p>"
     assert authors_of(byline + prose()) == ["Benjamin Preston"]
+
+
+def test_a_posted_by_line_in_the_posts_own_footer_names_the_author():
+    footer = "<footer><p>Posted by <a href='/author/colin'>Colin Watson</a></p></footer>"
+    html = (f"<html><head><title>Preparing a transition</title></head><body><article><h1>Preparing a transition"
+            f"</h1>{prose()}{footer}</article><footer>© Colin's blog</footer></body></html>").encode()
+    assert authors_of_page(html) == ["Colin Watson"]
+
+
+def test_a_sidebar_class_on_body_does_not_hide_the_byline():
+    # Two h1s (site name and title) and no body container: only <body>'s class names a sidebar.
+    html = (f"<html><head><title>Comfort watches</title></head><body class='single profile-right-sidebar'>"
+            f"<h1>Whatever</h1><h1>Comfort watches</h1><p>Posted by <a rel='author' href='/author/js'>John Scalzi"
+            f"</a></p>{prose()}</body></html>").encode()
+    assert authors_of_page(html) == ["John Scalzi"]

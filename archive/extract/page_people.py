@@ -21,12 +21,11 @@ _COMMENT_AREA = re.compile(r"^(?:comments?|commentlist|comment-(?:list|author|bo
                            r"|comments-(?:area|list|section|wrapper)|comment-\d+|respond)$")
 
 
-def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = None
-                ) -> tuple[list[Person], list[Person]]:
+def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
-    elsewhere = elsewhere if elsewhere is not None else Elsewhere(page, body_container)
-    own_footers = Elsewhere(page, body_container, own_footers=True)
-    groups = [_visible_bylines(page, own_footers, body_container), _body_lead_bylines(body_container),
+    # The post's own <footer> inside its <article> ("Posted by ... on ...") holds its byline.
+    elsewhere = Elsewhere(page, body_container, own_footers=True)
+    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
               _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
     if author_meta and not author_meta.startswith("http"):
