@@ -9,7 +9,14 @@ import re
 from typing import Any
 
 from archive.extract import vocab
-from archive.extract.byline_text import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
+from archive.extract.byline_text import (
+    clean_name,
+    looks_like_byline,
+    merge_people,
+    parse_byline,
+    undoubled,
+    without_dates,
+)
 from archive.extract.metadata import article_node, webpage_node
 from archive.extract.page import Page
 from archive.extract.regions import Elsewhere
@@ -204,7 +211,7 @@ def _mostly_names(text: str, people: list[Person]) -> bool:
     """Whether names and credentials make up most of the words: not a post title that happens
     to end in a capitalised pair ("... Kyoto, Tokyo, Nara, Mt. Fuji")."""
     named = sum(len(p.name.split()) + len(p.credentials) for p in people)
-    return named * 2 >= len(text.split())
+    return named * 2 >= len(without_dates(text).split())
 
 
 def _first_word(name: str) -> str:
