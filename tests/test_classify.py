@@ -226,3 +226,16 @@ def test_a_sidebar_class_on_body_does_not_hide_the_byline():
             f"<h1>Whatever</h1><h1>Comfort watches</h1><p>Posted by <a rel='author' href='/author/js'>John Scalzi"
             f"</a></p>{prose()}</body></html>").encode()
     assert authors_of_page(html) == ["John Scalzi"]
+
+
+def test_a_byline_label_names_the_author_in_the_element_after_it():
+    for byline, expected in (("<div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
+                             ("<div><span>Written by:</span><picture></picture><span>Elise Nass</span></div>",
+                              "Elise Nass"),
+                             ("<div><h3>Author</h3><p> Lisa D. Ellis</p></div>", "Lisa D. Ellis")):
+        assert authors_of(byline + prose()) == [expected]
+
+
+def test_the_link_after_by_is_the_name_whatever_follows_it():
+    line = "<p>By <a href='/contributor/aj'>A. J. Neal</a> <a class='btn'>View In Digital Edition</a></p>"
+    assert authors_of(line + prose()) == ["A. J. Neal"]

@@ -135,19 +135,51 @@ def _role_phrase_line(page: Page, other_posts: Elsewhere) -> list[Person]:
     found: list[list[Person]] = []
     for element in page.elements:
         lead = element.text
-        if not lead or not vocab.BYLINE_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
+        if not lead or not vocab.BYLINE_START.match(lead) and not vocab.BYLINE_LABEL.match(lead) \
+                or element.tag in vocab.NOT_BYLINE_TAGS:
             continue
         if not _small(element) or element in other_posts or _in_comments(element):
             continue
-        text = spaced_text(element)
-        start = vocab.ROLE_PATTERN.match(text)
-        if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
-            continue
-        people = merge_people([parse_byline(text)])
-        # The name follows the phrase: "By submitting, you accept our Privacy Policy" names no one.
-        if people and clean_name(text[start.end():]).startswith(people[0].name):
-            found.append(people)
+        for text in (_labelled_name(element, lead), _linked_name(element, lead), spaced_text(element)):
+            people = _line_people(text)
+            if people:
+                found.append(people)
+                break
     return _unless_many(found)
+
+
+def _line_people(text: str | None) -> list[Person]:
+    """People of a line that starts with a role phrase, the name right after the phrase:
+    "By submitting, you accept our Privacy Policy" names no one."""
+    start = vocab.ROLE_PATTERN.match(text) if text else None
+    if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
+        return []
+    people = merge_people([parse_byline(text)])
+    return people if people and clean_name(text[start.end():]).startswith(people[0].name) else []
+
+
+def _labelled_name(element, lead: str) -> str | None:
+    """"By <name>" for a label element alone ("Written by", "Author:") followed by the name:
+    in its tail, or in the first element after it that has text."""
+    if not vocab.BYLINE_LABEL.match(lead) or len(element) or not (element.tail or "").strip() \
+            and element.getnext() is None:
+        return None
+    name = (element.tail or "").strip()
+    sibling = element.getnext()
+    for _ in range(vocab.MAX_LABEL_SIBLINGS):
+        if name or sibling is None or not _small(sibling):
+            break
+        name = spaced_text(sibling)
+        sibling = sibling.getnext()
+    return f"By {name}" if name else None
+
+
+def _linked_name(element, lead: str) -> str | None:
+    """"By <name>" when a link right after the label holds the name and other text follows
+    it ("By <a>A. J. Neal</a> <a>View In Digital Edition</a>")."""
+    if len(element) and element[0].tag == "a" and vocab.BYLINE_LABEL.match(lead):
+        return f"By {spaced_text(element[0])}"
+    return None
 
 
 def _unless_many(found: list[list[Person]]) -> list[Person]:

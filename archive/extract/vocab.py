@@ -84,6 +84,10 @@ BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
 # Own text that opens a byline line in any element.
 BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+# An element holding only a byline's label, with the name in the element after it
+# (<p>Written by</p><p>Edzel Tabing</p>, <h3>Author</h3><p>Lisa D. Ellis</p>).
+BYLINE_LABEL = re.compile(r"\s*(?:(?:(?:written|posted|authored|article)\s+)?by|authors?)\s*:?\s*$", re.IGNORECASE)
+MAX_LABEL_SIBLINGS = 3  # elements after the label looked at for the name (an avatar may come first)
 NOT_BYLINE_TAGS = {"script", "style", "title", "option", "pre", "code", "figcaption", "blockquote"}
 MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
