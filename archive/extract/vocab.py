@@ -62,6 +62,11 @@ MAX_BYLINE_ELEMENTS = 40  # elements inside one, a bound on the text read
 # ... unless they are cards naming someone else: a product review's reviewer, a linked page's
 # author in a Ghost bookmark card, a testimonial.
 NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial", "authoriz")
+# JSON-LD types of an author that is no person: publishers name themselves the author of every
+# post, while the byline names who wrote it.
+ORGANISATION_TYPES = frozenset({"Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness",
+                                "MedicalOrganization", "MedicalClinic", "EducationalOrganization",
+                                "WebSite", "Brand"})
 # More people than this in other author-named elements: reviews or a list of posts.
 MAX_OTHER_AUTHOR_NAMES = 1
 # Failing those too, these <meta>s name authors (citation_author once per author).
