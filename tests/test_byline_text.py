@@ -41,6 +41,9 @@ from archive.extract.byline_text import parse_byline
     # Two capitals before a name are initials, not a credential.
     ("Recipe by PJ Hamel", [("PJ Hamel", [], "author")]),
     ("USA TODAY", []),
+    ("Guide by Will Judd Former Deputy Tech Editor", [("Will Judd", [], "author")]),
+    ("Written by Emma Ryan Researched by Oliver Simpson Updated on February 24, 2026",
+     [("Emma Ryan", [], "author"), ("Oliver Simpson", [], "contributor")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

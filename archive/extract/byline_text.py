@@ -22,10 +22,12 @@ _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)
                    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?(?:\s+\d{{4}}\b)?|\b\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}\b",
                    re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+|\s+with\s+)\s*", re.IGNORECASE)
-# Before a date: the word joining it to the name ("Posted by Colin Watson on 2025-12-18"), and
+# Before a date: the words joining it to the name ("Posted by Colin Watson on 2025-12-18",
+# "Researched by Oliver Simpson Updated on February 24, 2026"), and
 # a phrase after a comma, which is a desk or a publication ("Emily Baron Cadloff, Modern Farmer
 # October 10, 2021") unless it starts with a credential ("James Leiber, DO Published: March 18").
-_JOINING_DATE = re.compile(r"\s+(?:on|at|-|–)\s*$", re.IGNORECASE)
+_JOINING_DATE = re.compile(r"(?:\s+(?:last\s+)?(?:updated|published|posted|modified))?(?:\s+(?:on|at|-|–))?\s*:?\s*$",
+                           re.IGNORECASE)
 _GLUED_TO_DATE = re.compile(r",\s*(?P<phrase>[^,;|·•\s][^,;|·•]*?)\s*$")
 _NOT_NAME_WORDS = _MONTHS | {
     "min", "read", "updated", "published", "posted", "comments", "share", "clinic", "center",
@@ -49,7 +51,7 @@ _TITLE_WORDS = {
 _TITLE_MODIFIERS = {
     "senior", "sr", "associate", "assistant", "content", "chief", "lead", "head", "staff",
     "managing", "contributing", "executive", "marketing", "deputy", "ai", "freelance", "digital",
-    "research", "tech",
+    "research", "tech", "former",
 }
 _PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 

@@ -154,6 +154,7 @@ ROLE_PHRASES = [
     # People credited for other work than writing the post: neither authors nor reviewers.
     ("updated by", "contributor", "updater"),
     ("tested by", "contributor", "tester"),
+    ("researched by", "contributor", "researcher"),
     ("edited by", "contributor", "editor"),
     ("photos by", "contributor", "photographer"),
     ("photography by", "contributor", "photographer"),
