@@ -29,6 +29,21 @@ from archive.extract.byline_text import parse_byline
     ("By Emily Way Tested by Katie Bandurski and Mary Henn",
      [("Emily Way", [], "author"), ("Katie Bandurski", [], "contributor"), ("Mary Henn", [], "contributor")]),
     ("By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5", [("Genaveve Bradshaw", [], "author")]),
+    # A date beside the name ends it; what follows the date is a title, what is glued to it a desk.
+    ("Luke Kim December 17, 2025", [("Luke Kim", [], "author")]),
+    ("Andrew Gerrand 4 August 2010", [("Andrew Gerrand", [], "author")]),
+    ("Dec 17, 2025 Julian K. Arni", [("Julian K. Arni", [], "author")]),
+    ("By Elaine Chen Dec. 18, 2025 National Biotech Reporter", [("Elaine Chen", [], "author")]),
+    ("by Emily Baron Cadloff, Modern Farmer October 10, 2021", [("Emily Baron Cadloff", [], "author")]),
+    ("Posted by Colin Watson on 2025-12-18 in debusine.", [("Colin Watson", [], "author")]),
+    ("James Leiber, DO Published: March 18, 2024", [("James Leiber", ["DO"], "author")]),
+    ("By Dieter Hogen with Uta Pippig", [("Dieter Hogen", [], "author"), ("Uta Pippig", [], "author")]),
+    # Two capitals before a name are initials, not a credential.
+    ("Recipe by PJ Hamel", [("PJ Hamel", [], "author")]),
+    ("USA TODAY", []),
+    ("Guide by Will Judd Former Deputy Tech Editor", [("Will Judd", [], "author")]),
+    ("Written by Emma Ryan Researched by Oliver Simpson Updated on February 24, 2026",
+     [("Emma Ryan", [], "author"), ("Oliver Simpson", [], "contributor")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

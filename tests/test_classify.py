@@ -262,3 +262,69 @@ def test_bylines_after_the_body_naming_new_people_belong_to_other_posts():
 def test_people_updating_or_testing_a_post_are_not_its_authors():
     byline = "<p class='byline'>By Benjamin Preston</p><p class='byline'>Updated by Jon Linkov</p>"
     assert authors_of(byline + prose()) == ["Benjamin Preston"]
+
+
+def test_a_posted_by_line_in_the_posts_own_footer_names_the_author():
+    footer = "<footer><p>Posted by <a href='/author/colin'>Colin Watson</a></p></footer>"
+    html = (f"<html><head><title>Preparing a transition</title></head><body><article><h1>Preparing a transition"
+            f"</h1>{prose()}{footer}</article><footer>© Colin's blog</footer></body></html>").encode()
+    assert authors_of_page(html) == ["Colin Watson"]
+
+
+def test_a_sidebar_class_on_body_does_not_hide_the_byline():
+    # Two h1s (site name and title) and no body container: only <body>'s class names a sidebar.
+    html = (f"<html><head><title>Comfort watches</title></head><body class='single profile-right-sidebar'>"
+            f"<h1>Whatever</h1><h1>Comfort watches</h1><p>Posted by <a rel='author' href='/author/js'>John Scalzi"
+            f"</a></p>{prose()}</body></html>").encode()
+    assert authors_of_page(html) == ["John Scalzi"]
+
+
+def test_a_byline_label_names_the_author_in_the_element_after_it():
+    for byline, expected in (("<div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
+                             ("<div><span>Written by:</span><picture></picture><span>Elise Nass</span></div>",
+                              "Elise Nass"),
+                             ("<div><h3>Author</h3><p> Lisa D. Ellis</p></div>", "Lisa D. Ellis")):
+        assert authors_of(byline + prose()) == [expected]
+
+
+def test_the_link_after_by_is_the_name_whatever_follows_it():
+    line = "<p>By <a href='/contributor/aj'>A. J. Neal</a> <a class='btn'>View In Digital Edition</a></p>"
+    assert authors_of(line + prose()) == ["A. J. Neal"]
+
+
+def test_a_testimonials_author_name_is_not_the_posts_author():
+    byline = "<p class='byline'>Written by Jorge Jimenez</p>"
+    testimonial = f"<div class='testimonial'><p>{PARAGRAPH}</p><p class='testimonial-author-name'>Sarah M.</p></div>"
+    assert authors_of(byline + prose() + testimonial) == ["Jorge Jimenez"]
+
+
+def test_someone_the_byline_credits_as_tester_is_not_an_author_by_a_bare_name_element():
+    byline = ("<div class='author-names'>By Emily Way Tested by Katie Bandurski</div>"
+              "<div class='author-name'>Emily Way</div><div class='author-name'>Katie Bandurski</div>")
+    assert authors_of(byline + prose()) == ["Emily Way"]
+
+
+def test_the_printed_byline_wins_over_an_organisation_jsonld_names_as_author():
+    head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Knee pain",'
+            ' "author": {"@type": "Organization", "name": "Instructables"}}</script>')
+    byline = "<div class='header-byline'>By MixmasterFred in Workshop</div>"
+    assert authors_of_page(with_head(head, byline + prose())) == ["MixmasterFred"]
+    assert authors_of_page(with_head(head, prose())) == ["Instructables"]
+
+
+def test_an_author_meta_naming_the_site_gives_way_to_the_byline():
+    head = "<meta name='author' content='One Tree Planted'><meta property='og:site_name' content='One Tree Planted'>"
+    assert authors_of_page(with_head(head, "<p>By Meaghan Weeden</p>" + prose())) == ["Meaghan Weeden"]
+
+
+def test_the_name_inside_a_microdata_author_is_read_without_the_bio():
+    bio = "Trevor is a Senior Digital Marketing Manager. " * 8
+    author = (f"<div itemprop='author' itemscope><div itemprop='name'><a href='/authors/trevor'>Trevor Jackins</a>"
+              f"</div><div itemprop='description'>{bio}</div></div>")
+    assert authors_of(prose() + author) == ["Trevor Jackins"]
+
+
+def test_an_author_element_opening_with_a_role_phrase_names_people_before_their_job():
+    block = ("<div class='field--name-field-authors'>Authors: Julie Weisenhorn and Natalie Hoidal,"
+             " Extension horticulture educators</div>")
+    assert authors_of(block + prose()) == ["Julie Weisenhorn", "Natalie Hoidal"]

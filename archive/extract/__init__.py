@@ -112,7 +112,7 @@ def _extract(page: Page, html: bytes | str, url: str | None, selectors: Mapping[
     # Everything that reads the page comes first: extract_body() may consume the tree.
     elsewhere = Elsewhere(page, container)
     title = find_title(page)
-    authors, reviewers = steps.run("people", ([], []), find_people, page, container, elsewhere)
+    authors, reviewers = steps.run("people", ([], []), find_people, page, container)
     authors = steps.run("selectors.author", None, override_authors, page, selectors) or authors
     published = (steps.run("selectors.date", None, override_published, page, selectors)
                  or steps.run("published", None, find_published, page, elsewhere))

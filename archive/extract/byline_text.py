@@ -8,12 +8,27 @@ from collections.abc import Iterable
 from archive.extract import vocab
 from archive.records import Person
 
-_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+)\s*", re.IGNORECASE)
 _MONTHS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december",
 }
+_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# A date printed beside the name ends it: "Luke Kim December 17, 2025", "Dec 17, 2025 Julian
+# K. Arni", "Andrew Gerrand 4 August 2010". A month counts only with a day or year beside it
+# ("April Smith" is a name). Names after the date count only when nothing came before it: there
+# a job title or a post's title follows ("By Elaine Chen Dec. 18, 2025 National Biotech Reporter").
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?|\b{_MONTH},?\s+\d{{4}}\b"
+                   rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?(?:\s+\d{{4}}\b)?|\b\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}\b",
+                   re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+|\s+with\s+)\s*", re.IGNORECASE)
+# Before a date: the words joining it to the name ("Posted by Colin Watson on 2025-12-18",
+# "Researched by Oliver Simpson Updated on February 24, 2026"), and
+# a phrase after a comma, which is a desk or a publication ("Emily Baron Cadloff, Modern Farmer
+# October 10, 2021") unless it starts with a credential ("James Leiber, DO Published: March 18").
+_JOINING_DATE = re.compile(r"(?:\s+(?:last\s+)?(?:updated|published|posted|modified))?(?:\s+(?:on|at|-|–))?\s*:?\s*$",
+                           re.IGNORECASE)
+_GLUED_TO_DATE = re.compile(r",\s*(?P<phrase>[^,;|·•\s][^,;|·•]*?)\s*$")
 _NOT_NAME_WORDS = _MONTHS | {
     "min", "read", "updated", "published", "posted", "comments", "share", "clinic", "center",
     "centre", "medicine", "health", "team", "staff", "institute", "hospital", "wellness",
@@ -36,7 +51,7 @@ _TITLE_WORDS = {
 _TITLE_MODIFIERS = {
     "senior", "sr", "associate", "assistant", "content", "chief", "lead", "head", "staff",
     "managing", "contributing", "executive", "marketing", "deputy", "ai", "freelance", "digital",
-    "research", "tech",
+    "research", "tech", "former",
 }
 _PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 
@@ -83,7 +98,26 @@ def looks_like_byline(text: str, max_words: int = 30) -> bool:
     return bool(parse_byline(text))
 
 
+def without_dates(text: str) -> str:
+    """'Luke Kim December 17, 2025' -> 'Luke Kim  '."""
+    return _DATE.sub(" ", text)
+
+
 def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
+    date = _DATE.search(chunk)
+    while date is not None and not chunk[: date.start()].strip(" ,.:·•|-–—"):
+        chunk = chunk[date.end():]  # "Dec 17, 2025 Julian K. Arni"
+        date = _DATE.search(chunk)
+    if date is None:
+        return _people_undated(chunk, role, label)
+    before = _JOINING_DATE.sub("", chunk[: date.start()])
+    glued = _GLUED_TO_DATE.search(before)
+    if glued and not normalise_credential(glued["phrase"].split()[0]):
+        before = before[: glued.start()]
+    return _people_undated(before, role, label)
+
+
+def _people_undated(chunk: str, role: str, label: str | None) -> list[Person]:
     people: list[Person] = []
     for part in _SEPARATORS.split(chunk):
         current: Person | None = None
@@ -91,7 +125,7 @@ def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
             if not token:
                 continue
             words = token.split()
-            while words and normalise_credential(words[0]):
+            while words and _leading_credential(words, current):
                 if current is not None:  # "DO Published: March 18" -> DO, then a label
                     current.credentials.append(normalise_credential(words[0]))
                 words.pop(0)
@@ -105,6 +139,15 @@ def _people_in(chunk: str, role: str, label: str | None = None) -> list[Person]:
             if current is not None:
                 people.append(current)
     return people
+
+
+def _leading_credential(words: list[str], current: Person | None) -> bool:
+    """Whether the first word is a credential of the person before it. Before any name, two
+    capitals that are not a known credential are initials ("PJ Hamel"); "USA TODAY" is no name."""
+    initials = words[0].replace(".", "")
+    if current is None and len(words) > 1 and len(initials) <= 2 and initials not in vocab.CREDENTIALS:
+        return False
+    return bool(normalise_credential(words[0]))
 
 
 def _has_job_title(token: str) -> bool:

@@ -9,9 +9,16 @@ import re
 from typing import Any
 
 from archive.extract import vocab
-from archive.extract.byline_text import clean_name, looks_like_byline, merge_people, parse_byline, undoubled
-from archive.extract.metadata import article_node, webpage_node
-from archive.extract.page import Page
+from archive.extract.byline_text import (
+    clean_name,
+    looks_like_byline,
+    merge_people,
+    parse_byline,
+    undoubled,
+    without_dates,
+)
+from archive.extract.metadata import article_node, find_site_name, webpage_node
+from archive.extract.page import Page, jsonld_types
 from archive.extract.regions import Elsewhere
 from archive.records import Person
 
@@ -21,17 +28,18 @@ _COMMENT_AREA = re.compile(r"^(?:comments?|commentlist|comment-(?:list|author|bo
                            r"|comments-(?:area|list|section|wrapper)|comment-\d+|respond)$")
 
 
-def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = None
-                ) -> tuple[list[Person], list[Person]]:
+def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Person]]:
     """(authors, reviewers) for the page, each merged across sources by name and role."""
-    elsewhere = elsewhere if elsewhere is not None else Elsewhere(page, body_container)
-    own_footers = Elsewhere(page, body_container, own_footers=True)
-    groups = [_visible_bylines(page, own_footers, body_container), _body_lead_bylines(body_container),
+    # The post's own <footer> inside its <article> ("Posted by ... on ...") holds its byline.
+    elsewhere = Elsewhere(page, body_container, own_footers=True)
+    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
               _jsonld_people(page)]
     author_meta = page.first_meta("author", "article:author")
-    if author_meta and not author_meta.startswith("http"):
+    # <meta name=author> naming the site is its publisher, shaped like a name or not ("One Tree
+    # Planted"): a person a byline names comes first.
+    if author_meta and not author_meta.startswith("http") and author_meta.strip() != find_site_name(page):
         groups.append(parse_byline(author_meta))
-    people = merge_people(groups)
+    people = _one_role_each(merge_people(groups))
     if not people:
         people = _author_named_byline(page, elsewhere)
     more_meta = _more_meta_authors(page)
@@ -43,11 +51,22 @@ def find_people(page: Page, body_container=None, elsewhere: Elsewhere | None = N
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
         # else the one its byline prints.
-        people = merge_people([_declared_authors(page, author_meta or next(iter(more_meta), None))]) \
-            or _verbatim_byline(page, elsewhere)
+        # An organisation declared in JSON-LD comes after the byline, which names who wrote.
+        declared = author_meta or next(iter(more_meta), None)
+        people = merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere) \
+            or merge_people([_declared_authors(page, declared, organisations=True)])
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
+
+
+def _one_role_each(people: list[Person]) -> list[Person]:
+    """Without the author entries of people a byline credits with another role ("Tested by
+    Katie Bandurski", then her name alone in an author-name element), unless that leaves no
+    author ("By Jane Roe ... Updated by Jane Roe")."""
+    others = {p.name for p in people if p.role != "author"}
+    kept = [p for p in people if p.role != "author" or p.name not in others]
+    return kept if any(p.role == "author" for p in kept) else people
 
 
 def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) -> list[Person]:
@@ -66,9 +85,9 @@ def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) ->
             role = None  # dates and terms share the bar: only text after "By ..." names people
         else:
             role = "reviewer" if "review" in (element.get("class") or "").lower() else "author"
-        text = spaced_text(element)
+        text = _microdata_name(element) or spaced_text(element)
         if not text or len(text) > 300 or (text, role) in seen_texts or element in other_posts \
-                or _in_comments(element):
+                or _in_comments(element) or _names_a_card(f"{element.get('class')} {element.get('id')}"):
             continue
         seen_texts.add((text, role))
         found = parse_byline(text, role)
@@ -77,6 +96,15 @@ def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) ->
             found = [p for p in found if p.name in known]
         people.extend(found)
     return people
+
+
+def _microdata_name(element) -> str | None:
+    """The itemprop=name inside an itemprop=author: the rest of it is a bio or a job title."""
+    if element.get("itemprop") != "author":
+        return None
+    # Visible names only: <meta itemprop=name> also fills the hidden microdata of teaser cards.
+    name = next(iter(element.xpath(".//*[@itemprop='name'][not(self::meta)][1]")), None)
+    return spaced_text(name) if name is not None else None
 
 
 def _following(element) -> set:
@@ -116,7 +144,8 @@ def _author_named_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
         text = spaced_text(element)
         if text and len(text) <= vocab.MAX_AUTHOR_ELEMENT_CHARS:
             people = merge_people([parse_byline(text)])
-            if people and _mostly_names(text, people):
+            # A role phrase says the names are people ("Authors: ... , Extension horticulture educators").
+            if people and (_mostly_names(text, people) or vocab.ROLE_PATTERN.match(text)):
                 found.append(people)
     return _unless_many(found)
 
@@ -129,19 +158,51 @@ def _role_phrase_line(page: Page, other_posts: Elsewhere) -> list[Person]:
     found: list[list[Person]] = []
     for element in page.elements:
         lead = element.text
-        if not lead or not vocab.BYLINE_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
+        if not lead or not vocab.BYLINE_START.match(lead) and not vocab.BYLINE_LABEL.match(lead) \
+                or element.tag in vocab.NOT_BYLINE_TAGS:
             continue
         if not _small(element) or element in other_posts or _in_comments(element):
             continue
-        text = spaced_text(element)
-        start = vocab.ROLE_PATTERN.match(text)
-        if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
-            continue
-        people = merge_people([parse_byline(text)])
-        # The name follows the phrase: "By submitting, you accept our Privacy Policy" names no one.
-        if people and clean_name(text[start.end():]).startswith(people[0].name):
-            found.append(people)
+        for text in (_labelled_name(element, lead), _linked_name(element, lead), spaced_text(element)):
+            people = _line_people(text)
+            if people:
+                found.append(people)
+                break
     return _unless_many(found)
+
+
+def _line_people(text: str | None) -> list[Person]:
+    """People of a line that starts with a role phrase, the name right after the phrase:
+    "By submitting, you accept our Privacy Policy" names no one."""
+    start = vocab.ROLE_PATTERN.match(text) if text else None
+    if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
+        return []
+    people = merge_people([parse_byline(text)])
+    return people if people and clean_name(text[start.end():]).startswith(people[0].name) else []
+
+
+def _labelled_name(element, lead: str) -> str | None:
+    """"By <name>" for a label element alone ("Written by", "Author:") followed by the name:
+    in its tail, or in the first element after it that has text."""
+    if not vocab.BYLINE_LABEL.match(lead) or len(element) or not (element.tail or "").strip() \
+            and element.getnext() is None:
+        return None
+    name = (element.tail or "").strip()
+    sibling = element.getnext()
+    for _ in range(vocab.MAX_LABEL_SIBLINGS):
+        if name or sibling is None or not _small(sibling):
+            break
+        name = spaced_text(sibling)
+        sibling = sibling.getnext()
+    return f"By {name}" if name else None
+
+
+def _linked_name(element, lead: str) -> str | None:
+    """"By <name>" when a link right after the label holds the name and other text follows
+    it ("By <a>A. J. Neal</a> <a>View In Digital Edition</a>")."""
+    if len(element) and element[0].tag == "a" and vocab.BYLINE_LABEL.match(lead):
+        return f"By {spaced_text(element[0])}"
+    return None
 
 
 def _unless_many(found: list[list[Person]]) -> list[Person]:
@@ -197,15 +258,22 @@ def _small(element) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _names_an_author(names: str) -> bool:
     """Whether a class-and-id string names an author; pages repeat these strings, hence the cache."""
+    return vocab.AUTHOR_CLASS_PART in names.lower() and not _names_a_card(names)
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_a_card(names: str) -> bool:
+    """Whether a class-and-id string names a card about someone else (a testimonial's
+    "testimonial-author-name", a review card)."""
     lowered = names.lower()
-    return vocab.AUTHOR_CLASS_PART in lowered and not any(p in lowered for p in vocab.NOT_BYLINE_PARTS)
+    return any(p in lowered for p in vocab.NOT_BYLINE_PARTS)
 
 
 def _mostly_names(text: str, people: list[Person]) -> bool:
     """Whether names and credentials make up most of the words: not a post title that happens
     to end in a capitalised pair ("... Kyoto, Tokyo, Nara, Mt. Fuji")."""
     named = sum(len(p.name.split()) + len(p.credentials) for p in people)
-    return named * 2 >= len(text.split())
+    return named * 2 >= len(without_dates(text).split())
 
 
 def _first_word(name: str) -> str:
@@ -245,13 +313,15 @@ def _in_comments(element) -> bool:
     return False
 
 
-def _declared_authors(page: Page, author_meta: str | None) -> list[Person]:
-    """JSON-LD and meta authors kept verbatim when they are not a person's name by shape."""
+def _declared_authors(page: Page, author_meta: str | None, organisations: bool = False) -> list[Person]:
+    """JSON-LD and meta authors kept verbatim when they are not a person's name by shape;
+    JSON-LD organisations only with `organisations`."""
     names: list[tuple[str, str | None]] = []
     for node in (article_node(page) or {}, webpage_node(page) or {}):
         for entry in _as_list(node.get("author")):
-            names.append(_name_and_url(entry, page))
-    if author_meta:
+            if _is_organisation(entry, page) == organisations:
+                names.append(_name_and_url(entry, page))
+    if author_meta and not organisations:
         names.append((author_meta, None))
     people = []
     for name, url in names:
@@ -282,7 +352,7 @@ def _jsonld_people(page: Page) -> list[Person]:
                         (article.get("reviewedBy"), "reviewer"), (page_node.get("reviewedBy"), "reviewer")):
         for entry in _as_list(value):
             name, url = _name_and_url(entry, page)
-            if name:
+            if name and not _is_organisation(entry, page):
                 for person in parse_byline(name, role):
                     person.url = person.url or url
                     person.role = role
@@ -295,11 +365,22 @@ def _name_and_url(entry: Any, page: Page) -> tuple[str | None, str | None]:
         return (None, entry) if entry.startswith("http") else (entry, None)
     if not isinstance(entry, dict):
         return None, None
-    if "name" not in entry and "@id" in entry:
-        entry = next((n for n in page.jsonld if n.get("@id") == entry["@id"]), entry)
+    entry = _resolved(entry, page)
     name = entry.get("name")
     url = entry.get("url")
     return (html.unescape(name) if isinstance(name, str) else None), (url if isinstance(url, str) else None)
+
+
+def _resolved(entry: dict, page: Page) -> dict:
+    """The node an {"@id": ...} reference points at."""
+    if "name" not in entry and "@id" in entry:
+        return next((n for n in page.jsonld if n.get("@id") == entry["@id"]), entry)
+    return entry
+
+
+def _is_organisation(entry: Any, page: Page) -> bool:
+    """A JSON-LD author typed as an organisation ("Instructables", "Morgan & Morgan")."""
+    return isinstance(entry, dict) and bool(jsonld_types(_resolved(entry, page)) & vocab.ORGANISATION_TYPES)
 
 
 def _as_list(value: Any) -> list[Any]:

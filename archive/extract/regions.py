@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from archive.extract.page import Page
 
+_PAGE_ROOTS = {"html", "body"}
+
 
 def around_post(page: Page, body_container=None) -> set:
     """Elements that wrap the post itself: ancestors of its only h1 and of its body container.
@@ -28,7 +30,10 @@ class Elsewhere:
 
     def __init__(self, page: Page, body_container=None, own_footers: bool = False):
         wrappers = around_post(page, body_container)
-        self.regions = {r for r in page.scan.by_purpose["elsewhere"] if r not in wrappers}
+        # <body> and <html> classes describe the page's template ("no-sidebar",
+        # "profile-right-sidebar"), not a region of it.
+        self.regions = {r for r in page.scan.by_purpose["elsewhere"]
+                        if r not in wrappers and r.tag not in _PAGE_ROOTS}
         if own_footers:
             # The post's own <footer> (an entry footer inside its <article>) holds its byline.
             articles = {w for w in wrappers if w.tag == "article"}

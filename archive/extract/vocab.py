@@ -62,6 +62,11 @@ MAX_BYLINE_ELEMENTS = 40  # elements inside one, a bound on the text read
 # ... unless they are cards naming someone else: a product review's reviewer, a linked page's
 # author in a Ghost bookmark card, a testimonial.
 NOT_BYLINE_PARTS = ("review-card", "bookmark", "testimonial", "authoriz")
+# JSON-LD types of an author that is no person: publishers name themselves the author of every
+# post, while the byline names who wrote it.
+ORGANISATION_TYPES = frozenset({"Organization", "Corporation", "NewsMediaOrganization", "LocalBusiness",
+                                "MedicalOrganization", "MedicalClinic", "EducationalOrganization",
+                                "WebSite", "Brand"})
 # More people than this in other author-named elements: reviews or a list of posts.
 MAX_OTHER_AUTHOR_NAMES = 1
 # Failing those too, these <meta>s name authors (citation_author once per author).
@@ -84,6 +89,10 @@ BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
 # Own text that opens a byline line in any element.
 BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+# An element holding only a byline's label, with the name in the element after it
+# (<p>Written by</p><p>Edzel Tabing</p>, <h3>Author</h3><p>Lisa D. Ellis</p>).
+BYLINE_LABEL = re.compile(r"\s*(?:(?:(?:written|posted|authored|article)\s+)?by|authors?)\s*:?\s*$", re.IGNORECASE)
+MAX_LABEL_SIBLINGS = 3  # elements after the label looked at for the name (an avatar may come first)
 NOT_BYLINE_TAGS = {"script", "style", "title", "option", "pre", "code", "figcaption", "blockquote"}
 MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
@@ -148,6 +157,7 @@ ROLE_PHRASES = [
     # People credited for other work than writing the post: neither authors nor reviewers.
     ("updated by", "contributor", "updater"),
     ("tested by", "contributor", "tester"),
+    ("researched by", "contributor", "researcher"),
     ("edited by", "contributor", "editor"),
     ("photos by", "contributor", "photographer"),
     ("photography by", "contributor", "photographer"),
