@@ -5,8 +5,10 @@ import time
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from archive.extract import extract
+from archive.extract.markdown import render_markdown, render_sections
 from archive.records import Article, NotArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,6 +196,26 @@ def test_a_statement_of_what_the_post_is_for_leaves_the_body_for_the_disclaimer_
     assert result.disclaimer == statement
     assert "purposes" not in result.body_text and "education and" not in result.body_text
     assert "strengthening exercise" in result.body_text
+
+
+def test_text_trafilatura_leaves_between_headings_stays_in_the_body():
+    # trafilatura keeps a sentence not wrapped in a <p> as the tail of the heading before it
+    main = etree.fromstring("<body>Lead sentence.<head rend='h2'>Step 1</head>Load the knee gradually."
+                            "<p>Then run.</p></body>")
+    sections = render_sections(main)
+    assert [(s.heading, s.text) for s in sections] == [(None, "Lead sentence."),
+                                                      ("Step 1", "Load the knee gradually.\n\nThen run.")]
+    assert render_markdown(main) == "Lead sentence.\n\n## Step 1\n\nLoad the knee gradually.\n\nThen run."
+
+
+def test_sections_a_table_of_contents_points_at_are_not_the_table():
+    toc = "".join(f"<li><a href='#part-{n}'>Part {n}</a></li>" for n in range(6))
+    prose = "Loading the joint a little more each week lets the tendon adapt to running again. " * 7
+    parts = "".join(f"<section class='toc-para' id='part-{n}'><h2>Part {n}</h2><p>Part{n}: {prose}</p></section>"
+                    for n in range(6))
+    result = extract(post(body=f"<div class='toc'><ul>{toc}</ul></div>{parts}"), "https://clinic.test/blog/knee/")
+    assert all(f"Part{n}:" in result.body_text for n in range(6))
+    assert "Part 0\n\nPart 1" not in result.body_text  # the table's own links are gone
 
 
 def test_language_is_detected_when_the_page_does_not_declare_it():

@@ -29,6 +29,7 @@ MAIN_SHARE = 0.6
 SHORT_BODY_WORDS = 200
 WHOLE_PAGE_GAIN = 2.0
 MAX_WIDGET_WORDS = 120
+TOC_MIN_LINK_SHARE = 0.5
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
 _INLINE_FORMATTING = {"u", "b", "i", "em", "strong", "span", "font", "small"}
 # One walk of the subtree, where the XPath union of these (".//p | .//li | ...") takes one per
@@ -161,6 +162,8 @@ def _drop_boilerplate(document, candidates) -> None:
             continue
         if reason == "name" and element.tag in _HEADINGS:
             continue  # "TOC_TITLE" on a real heading names its table-of-contents entry
+        if reason == "name" and _toc_target(element):
+            continue
         words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.
@@ -181,6 +184,18 @@ def _drop_boilerplate(document, candidates) -> None:
                 caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
     _drop_disclaimer_statements(document)
+
+
+def _toc_target(element) -> bool:
+    """A section a table of contents points at ("toc-para", "no_toc_section", id "toc_why-invest"),
+    not the table itself: on WCXB dev every table of contents named so is at least half link
+    text, and the named sections of prose that were dropped held none."""
+    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+    if "toc" not in names or any(name in names for name in vocab.BOILERPLATE_NAMES if "toc" not in name):
+        return False
+    words = len(text_of(element).split())
+    linked = sum(len(text_of(link).split()) for link in element.iter("a"))
+    return words > 0 and linked < TOC_MIN_LINK_SHARE * words
 
 
 def _drop_disclaimer_statements(document) -> None:

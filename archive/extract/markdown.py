@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from archive.records import Section
 
 # Soft hyphens and zero-width characters: invisible on the page, noise in text and search.
@@ -19,7 +21,7 @@ _EMPHASIS = {"#b": "**", "#i": "*", "#t": "`", "#del": "~~"}
 
 def render_markdown(main) -> str:
     """CommonMark for the body: headings, numbered and nested lists, tables, quotes, links."""
-    return _join(_block(element, markdown=True) for element in main)
+    return _join(_block(element, markdown=True) for element in _blocks(main))
 
 
 def render_text(sections: list[Section]) -> str:
@@ -31,7 +33,7 @@ def render_sections(main) -> list[Section]:
     """The body split at its headings: [Section(heading, level, text)], intro first."""
     sections: list[Section] = []
     heading, level, blocks = None, 0, []
-    for element in main:
+    for element in _blocks(main):
         if element.tag == "head":
             if heading is not None or blocks:
                 sections.append(Section(heading, level, _join(blocks)))
@@ -41,6 +43,23 @@ def render_sections(main) -> list[Section]:
     if heading is not None or blocks:
         sections.append(Section(heading, level, _join(blocks)))
     return sections
+
+
+def _blocks(parent):
+    """The block children of a body or quote, with the text between them as paragraphs of its
+    own: trafilatura leaves a heading's following sentence as the heading's tail."""
+    if parent.text and parent.text.strip():
+        yield _paragraph(parent.text)
+    for child in parent:
+        yield child
+        if child.tail and child.tail.strip():
+            yield _paragraph(child.tail)
+
+
+def _paragraph(text: str):
+    paragraph = etree.Element("p")
+    paragraph.text = text
+    return paragraph
 
 
 def block_text(element) -> str:
@@ -70,7 +89,7 @@ def _block(element, markdown: bool) -> str:
     if tag == "list":
         return _list(element, markdown, indent="")
     if tag == "quote":
-        inner = _join(_block(child, markdown) for child in element) if len(element) else ""
+        inner = _join(_block(child, markdown) for child in _blocks(element)) if len(element) else ""
         inner = inner or _inline(element, markdown)
         if not markdown:
             return inner
