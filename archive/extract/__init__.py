@@ -50,7 +50,7 @@ from archive.extract.regions import Elsewhere
 from archive.extract.terms import find_breadcrumbs, find_categories, find_tags
 from archive.records import Article, CrawlEvidence, DateValue, NotArticle
 
-EXTRACTOR_VERSION = "0.5.0"
+EXTRACTOR_VERSION = "0.6.0"
 log = logging.getLogger(__name__)
 
 __all__ = ["EXTRACTOR_VERSION", "PageLinks", "SiteProfile", "UnparseablePage", "extract", "links_of", "read_page"]
