@@ -218,6 +218,16 @@ def test_sections_a_table_of_contents_points_at_are_not_the_table():
     assert "Part 0\n\nPart 1" not in result.body_text  # the table's own links are gone
 
 
+def test_a_page_builders_promo_module_leaves_the_body_for_the_calls_to_action():
+    # Divi's call-to-action module: a heading, a line and a button, between two parts of the post
+    promo = ("<div class='et_pb_module et_pb_promo'><div class='et_pb_promo_description'>"
+             "<h2 class='et_pb_module_header'>Ready to run again?</h2><p>Book a visit with our physios.</p></div>"
+             "<div class='et_pb_button_wrapper'><a class='et_pb_button' href='/book'>Book now</a></div></div>")
+    result = extract(post(body=BODY + promo + BODY), "https://clinic.test/blog/knee/")
+    assert "Ready to run" not in result.body_text and "Book" not in result.body_text
+    assert result.ctas == ["Ready to run again?", "Book now"]
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it():
     html = ("<html><head><meta property='og:type' content='article'></head><body><h1>Knie</h1><p>"
             + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht und braucht starke Muskeln. " * 20

@@ -10,7 +10,7 @@ from archive.extract.page import Page, text_content, text_of
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5"}
 _COOKIE = re.compile(r"cookie|consent|gdpr", re.IGNORECASE)
 # Supersets of what _is_cta and find_disclaimer accept, tested on each element's class and id.
-_CTA_HINT = re.compile(r"cta|CTA|Cta|call-to-action")
+_CTA_HINT = re.compile(r"cta|CTA|Cta|call-to-action|promo")
 _DISCLAIMER_PHRASES = ("isclaimer", "informational", "educational", "for general education")
 
 

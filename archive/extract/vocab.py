@@ -34,7 +34,7 @@ BOILERPLATE_NAMES = [
     "subscribe", "call-to-action", "cta", "disclaimer", "breadcrumb", "pagination",
     "post-navigation", "entry-meta", "post-meta", "blog-meta", "byline", "entry-footer",
     "tags-links", "cat-links", "ez-toc", "table-of-contents", "toc", "gform_", "wixui-form",
-    "popup", "modal",
+    "popup", "modal", "promo",
 ]
 # "cta" and "toc" hide inside ordinary words ("doctor", "factor"): they count only as a whole
 # token or a dash-separated part of one.
@@ -236,7 +236,8 @@ STUDY_HOSTS = re.compile(
 NOT_STUDY_PATHS = ("/books/",)
 
 # Calls to action: a class/id token or Squarespace layout label naming one.
-CTA_NAME = re.compile(r"(?:^|[-_])cta(?:$|[-_])|call-to-action|calltoaction", re.IGNORECASE)
+# Divi's call-to-action module is "et_pb_promo"; other themes say "promo-block", "promo-banner".
+CTA_NAME = re.compile(r"(?:^|[-_])(?:cta|promo)(?:$|[-_])|call-to-action|calltoaction", re.IGNORECASE)
 DISCLAIMER_NAME = re.compile(r"disclaimer", re.IGNORECASE)
 # "This article is for informational purposes only", "The information in this post is provided
 # for general education": a statement of what the post is for, not part of it. (On WCXB dev no
