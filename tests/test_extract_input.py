@@ -228,6 +228,15 @@ def test_a_page_builders_promo_module_leaves_the_body_for_the_calls_to_action():
     assert result.ctas == ["Ready to run again?", "Book now"]
 
 
+def test_the_closing_call_to_book_after_a_reference_list_is_no_reference():
+    refs = ("<h2>References</h2><ol><li>Smith J, et al. Exercise for knee OA. BMJ. 2019;365:l1234.</li>"
+            "<li>Lee K. Weight loss and knee pain. Arthritis Care Res. 2020;72(3):1-9.</li></ol>"
+            "<p>Ready to take the next step? Our physiotherapists can help you build a plan that fits.</p>"
+            "<p>Call us today to book your first visit at our Madison clinic.</p>")
+    result = extract(post(body=BODY + refs), "https://clinic.test/blog/knee/")
+    assert [r.year for r in result.references] == [2019, 2020]
+
+
 def test_language_is_detected_when_the_page_does_not_declare_it():
     html = ("<html><head><meta property='og:type' content='article'></head><body><h1>Knie</h1><p>"
             + "Das Kniegelenk traegt bei jedem Schritt das Koerpergewicht und braucht starke Muskeln. " * 20

@@ -54,7 +54,9 @@ def parse_reference(text: str, url: str | None = None, position: int = 1) -> Ref
 
 
 def _entries(blocks) -> list[tuple[str, str | None]]:
-    """(text, first link) of each list item or paragraph up to the next heading."""
+    """(text, first link) of each list item or paragraph up to the next heading, or up to the
+    first paragraph after them that cites nothing (no link, no year or journal shorthand): the
+    post's closing call to book is no reference."""
     entries = []
     for block in blocks:
         if block.tag == "head":
@@ -63,6 +65,8 @@ def _entries(blocks) -> list[tuple[str, str | None]]:
         for item in items:
             text = inline_text(item)
             link = item.find(".//ref")
+            if text and entries and block.tag == "p" and link is None and not vocab.CITATION_HINTS.search(text):
+                return entries
             if text:
                 entries.append((text, link.get("target") if link is not None else None))
     return entries
