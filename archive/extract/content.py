@@ -147,13 +147,26 @@ def _main_text(page: Page, document, focused: bool):
     return main
 
 
-def _paragraph_words(element) -> int:
-    return sum(len(text_content(p).split()) for p in element.iterdescendants(_PARAGRAPH_TAGS))
+def _paragraph_words(element, counted: dict | None = None) -> int:
+    """Words in the paragraphs under element; `counted` keeps each paragraph's count, for
+    callers that ask about nested elements of a tree they don't change in between."""
+    if counted is None:
+        return sum(len(text_content(p).split()) for p in element.iterdescendants(_PARAGRAPH_TAGS))
+    total = 0
+    for paragraph in element.iterdescendants(_PARAGRAPH_TAGS):
+        words = counted.get(paragraph)
+        if words is None:
+            words = counted[paragraph] = len(text_content(paragraph).split())
+        total += words
+    return total
 
 
 def _drop_boilerplate(document, candidates) -> None:
     """Remove the site chrome and promotions among candidates, Scan.boilerplate of document."""
-    total = _paragraph_words(document) or 1
+    # Candidates come in document order, an element before the ones inside it, so a paragraph
+    # counted here loses nothing before the last candidate that holds it is judged.
+    counted: dict = {}
+    total = _paragraph_words(document, counted) or 1
     removed: set = set()  # everything inside the elements removed so far
     # An unclosed <li> in a menu nests the rest of the page in the <nav>: what holds <main> is no widget.
     holds_main = {ancestor for main in document.iter("main") for ancestor in main.iterancestors()}
@@ -164,7 +177,7 @@ def _drop_boilerplate(document, candidates) -> None:
             continue  # "TOC_TITLE" on a real heading names its table-of-contents entry
         if reason == "name" and _toc_target(element):
             continue
-        words = _paragraph_words(element) if element.tag not in ("script", "style") else 0
+        words = _paragraph_words(element, counted) if element.tag not in ("script", "style") else 0
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.
         limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)

@@ -134,6 +134,8 @@ def _table(element, markdown: bool) -> str:
 
 
 def _inline(element, markdown: bool, skip: frozenset | set = frozenset()) -> str:
+    if not len(element):
+        return _collapse(_text(element.text, markdown))
     parts = [_text(element.text, markdown)]
     for child in element:
         if child.tag in skip:
@@ -151,8 +153,14 @@ def _inline(element, markdown: bool, skip: frozenset | set = frozenset()) -> str
             inner = f"~~{inner}~~"
         parts.append(inner)
         parts.append(_text(child.tail, markdown))
-    lines = "".join(parts).split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip()
+    return _collapse("".join(parts))
+
+
+def _collapse(text: str) -> str:
+    """Whitespace collapsed within each line, line breaks kept."""
+    if "\n" not in text:  # most paragraphs: one line, no generator
+        return " ".join(text.split())
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
 
 
 def _text(value: str | None, markdown: bool) -> str:

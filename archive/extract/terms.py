@@ -49,9 +49,11 @@ def _term_links(page: Page, elsewhere: Elsewhere, href_pattern, rel: str) -> lis
     for link in page.tree.iter("a"):
         href = link.get("href") or ""
         rels = (link.get("rel") or "").lower().split()
+        if not (rel in rels or href_pattern.search(href)):
+            continue  # most links: tested first, as it is the cheapest
         if rel == "tag" and ("category" in rels or vocab.CATEGORY_HREF.search(href) or _in_categories(link)):
             continue  # a block theme marks its category links rel="tag" too
-        if (rel in rels or href_pattern.search(href)) and (link not in elsewhere or _in_term_list(link)):
+        if link not in elsewhere or _in_term_list(link):
             text = text_of(link).lstrip("#").strip()
             if text and len(text) <= 60:
                 (marked if rel in rels else unmarked).append(text)
