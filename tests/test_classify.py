@@ -271,6 +271,15 @@ def test_a_posted_by_line_in_the_posts_own_footer_names_the_author():
     assert authors_of_page(html) == ["Colin Watson"]
 
 
+def test_an_aside_inside_the_posts_article_is_its_meta_column_but_a_sidebar_there_is_not():
+    column = "<aside class='post-author'><p>By <a rel='author' href='/profile/ar'>Adam Roberts</a></p></aside>"
+    sidebar = "<aside class='sidebar'><p class='byline'>By Jane Roe</p></aside>"
+    for extra, expected in ((column, ["Adam Roberts"]), (sidebar, [])):
+        html = (f"<html><head><title>Science fiction of 2025</title></head><body><article><h1>Science fiction"
+                f" of 2025</h1>{extra}{prose()}</article></body></html>").encode()
+        assert authors_of_page(html) == expected
+
+
 def test_a_sidebar_class_on_body_does_not_hide_the_byline():
     # Two h1s (site name and title) and no body container: only <body>'s class names a sidebar.
     html = (f"<html><head><title>Comfort watches</title></head><body class='single profile-right-sidebar'>"

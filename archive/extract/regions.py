@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from archive.extract import vocab
 from archive.extract.page import Page
 
 _PAGE_ROOTS = {"html", "body"}
+_POST_WRAPPERS = {"article"}
+_ELSEWHERE_BY_NAME = {css for css in vocab.ELSEWHERE_SELECTORS if css not in ("nav", "footer", "aside")}
 
 
 def around_post(page: Page, body_container=None) -> set:
@@ -35,9 +38,14 @@ class Elsewhere:
         self.regions = {r for r in page.scan.by_purpose["elsewhere"]
                         if r not in wrappers and r.tag not in _PAGE_ROOTS}
         if own_footers:
-            # The post's own <footer> (an entry footer inside its <article>) holds its byline.
-            articles = {w for w in wrappers if w.tag == "article"}
-            self.regions = {r for r in self.regions if not (r.tag == "footer" and articles & set(r.iterancestors()))}
+            # The post's own <footer> (an entry footer inside its <article>) holds its byline,
+            # and so does an <aside> there that is only an aside (the meta column beside the
+            # post: "By Adam Roberts", "Author Lisa D. Ellis"), not a sidebar or related list.
+            articles = {w for w in wrappers if w.tag in _POST_WRAPPERS}
+            by_class = {e for css, found in page.scan.by_selector.items() if css in _ELSEWHERE_BY_NAME for e in found}
+            self.regions = {r for r in self.regions
+                            if not ((r.tag == "footer" or r.tag == "aside" and r not in by_class)
+                                    and articles & set(r.iterancestors()))}
 
     def __contains__(self, element) -> bool:
         if not self.regions:
