@@ -224,6 +224,22 @@ def test_a_byline_naming_a_username_or_team_is_kept_as_printed():
         assert authors_of(byline + prose()) == [expected]
 
 
+def test_a_by_line_of_its_own_naming_a_team_is_kept_as_printed():
+    for byline, expected in (("<ul><li>by <a href='javascript:void(0)'>Marketing Team</a></li></ul>", "Marketing Team"),
+                             ("<div><div>By</div><div>The Meetingnotes Team</div><div>|</div></div>",
+                              "The Meetingnotes Team"),
+                             ("<div><small>WRITTEN BY</small><p><a href='/author/orbi'>NETGEAR Orbi Team</a></p></div>",
+                              "NETGEAR Orbi Team")):
+        assert authors_of(byline + prose()) == [expected]
+
+
+def test_by_words_in_sentences_filters_and_vendor_credits_are_not_printed_authors():
+    for line in (f"<p>By focusing on the hips, {PARAGRAPH}</p>", "<p>Freelancers are paid <a>by project</a>. Or not.</p>",
+                 "<h2>By business type</h2>", "<ul><li><a href='/shop?f=maker'>By Manufacturer</a></li></ul>",
+                 "<small><span>by</span> <a href='https://tsun.ec'>Tsun</a></small>"):
+        assert authors_of(prose() + line) == [], line
+
+
 def test_byline_parts_and_labels_are_not_printed_authors():
     byline = ("<div class='byline'><span class='byline__category'>Wellness</span></div>"
               "<li class='authorization-link'>Sign In</li><div class='author-title'>About the Author</div>")
