@@ -233,6 +233,15 @@ def test_a_by_line_of_its_own_naming_a_team_is_kept_as_printed():
         assert authors_of(byline + prose()) == [expected]
 
 
+def test_a_byline_naming_only_the_reviewer_still_looks_for_the_author():
+    bylines = ("<div><span>By</span> <a class='mntl-attribution__item-name'>The Investopedia Team</a></div>"
+               "<p class='byline'>Reviewed by Margaret James</p>")
+    article = extract(page("Why runners get knee pain and what helps", bylines + prose()),
+                      "https://clinic.test/why-runners-get-knee-pain")
+    assert ([p.name for p in article.authors], [p.name for p in article.reviewers]) == (
+        ["The Investopedia Team"], ["Margaret James"])
+
+
 def test_by_words_in_sentences_filters_and_vendor_credits_are_not_printed_authors():
     for line in (f"<p>By focusing on the hips, {PARAGRAPH}</p>", "<p>Freelancers are paid <a>by project</a>. Or not.</p>",
                  "<h2>By business type</h2>", "<ul><li><a href='/shop?f=maker'>By Manufacturer</a></li></ul>",

@@ -39,6 +39,7 @@ _NOT_NAME_WORDS = _MONTHS | {
     "sponsored", "desk", "news", "magazine", "foundation", "security", "design", "in", "register",
     # A role phrase with nothing after it ("Written By" closing a line).
     "written", "by",
+    "bio",  # an author card's link ("Full Bio", WCXB dev 0044)
 }
 # Job titles printed after the name in the same byline ("Keith Barry Senior Autos Reporter",
 # "Brinda Gulati Content Editor"): the name ends where the title starts.

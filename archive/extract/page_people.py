@@ -42,24 +42,31 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     if author_meta and not author_meta.startswith("http") and author_meta.strip() != find_site_name(page):
         groups.append(parse_byline(author_meta))
     people = _one_role_each(merge_people(groups))
-    if not people:
-        people = _author_named_byline(page, elsewhere)
+    # A post whose byline names only its reviewer ("Reviewed by Margaret James" beside "By The
+    # Investopedia Team") still looks further for its author; the reviewer stays.
+    credited = [p for p in people if p.role != "author"]
+    if not _has_author(people):
+        people = credited + _author_named_byline(page, elsewhere)
     more_meta = _more_meta_authors(page)
-    if not people:
-        people = merge_people([parse_byline(name) for name in more_meta])
-    if not people:
-        people = _role_phrase_line(page, elsewhere)
-    if not people:
+    if not _has_author(people):
+        people = credited + merge_people([parse_byline(name) for name in more_meta])
+    if not _has_author(people):
+        people = credited + _role_phrase_line(page, elsewhere)
+    if not _has_author(people):
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
         # else the one its byline prints.
         # An organisation declared in JSON-LD comes after the byline, which names who wrote.
         declared = author_meta or next(iter(more_meta), None)
-        people = merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere) \
-            or merge_people([_declared_authors(page, declared, organisations=True)])
+        people = credited + (merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere)
+                             or merge_people([_declared_authors(page, declared, organisations=True)]))
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
+
+
+def _has_author(people: list[Person]) -> bool:
+    return any(p.role == "author" for p in people)
 
 
 def _one_role_each(people: list[Person]) -> list[Person]:
