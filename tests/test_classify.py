@@ -362,3 +362,14 @@ def test_an_author_element_opening_with_a_role_phrase_names_people_before_their_
     block = ("<div class='field--name-field-authors'>Authors: Julie Weisenhorn and Natalie Hoidal,"
              " Extension horticulture educators</div>")
     assert authors_of(block + prose()) == ["Julie Weisenhorn", "Natalie Hoidal"]
+
+
+def test_byline_cards_naming_none_of_the_jsonld_authors_are_other_posts():
+    head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Knee pain",'
+            ' "author": {"@type": "Person", "name": "Scott Samuelson"}}</script>')
+    byline = "<div class='hero-byline'>By Scott Samuelson and Lori Gottlieb</div>"
+    cards = "".join(f"<div><a href='/p{n}'>Another post</a><address class='item-byline'>{name}</address></div>"
+                    for n, name in enumerate(("Lillyth Quillan", "Alexis C. Madrigal")))
+    assert authors_of_page(with_head(head, byline + prose() + cards)) == ["Scott Samuelson", "Lori Gottlieb"]
+    # Without JSON-LD the cards are not told apart.
+    assert "Lillyth Quillan" in authors_of_page(with_head("", byline + prose() + cards))

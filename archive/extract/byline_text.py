@@ -229,7 +229,7 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
     for group in groups:
         for person in group:
             person.name = clean_name(person.name)
-            key = (_name_key(person.name), person.role)
+            key = (name_key(person.name), person.role)
             known = merged.get(key)
             if known is None:
                 merged[key] = Person(person.name, list(person.credentials), person.url, person.role,
@@ -241,5 +241,5 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
     return list(merged.values())
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return re.sub(r"[^a-z ]", "", name.lower()).strip()

@@ -14,6 +14,7 @@ from archive.extract.byline_text import (
     clean_name,
     looks_like_byline,
     merge_people,
+    name_key,
     parse_byline,
     undoubled,
     without_dates,
@@ -34,8 +35,9 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     """(authors, reviewers) for the page, each merged across sources by name and role."""
     # The post's own <footer> inside its <article> ("Posted by ... on ...") holds its byline.
     elsewhere = Elsewhere(page, body_container, own_footers=True)
-    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
-              _jsonld_people(page)]
+    declared = _jsonld_people(page)
+    groups = [_visible_bylines(page, elsewhere, body_container, declared), _body_lead_bylines(body_container),
+              declared]
     author_meta = page.first_meta("author", "article:author")
     # <meta name=author> naming the site is its publisher, shaped like a name or not ("One Tree
     # Planted"): a person a byline names comes first.
@@ -78,15 +80,18 @@ def _one_role_each(people: list[Person]) -> list[Person]:
     return kept if any(p.role == "author" for p in kept) else people
 
 
-def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) -> list[Person]:
+def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None,
+                     declared: list[Person] = ()) -> list[Person]:
     """People in byline elements and meta bars of this post, in page order.
 
     Once the post's byline has named people, bylines after its body name new people only
     for other posts (related articles, "more from" cards); the post's own author box there
-    names the same people again.
+    names the same people again. Where the page declares its authors in JSON-LD and a byline
+    element names one of them, byline elements naming none of them are other posts' cards.
     """
     after_body = _following(body_container)
     meta_bars = set(page.scan.by_purpose["meta_bar"])
+    per_element: list[list[Person]] = []
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
     for element in page.scan.by_purpose["byline_or_meta_bar"]:
@@ -104,7 +109,20 @@ def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) ->
             known = {p.name for p in people}
             found = [p for p in found if p.name in known]
         people.extend(found)
-    return people
+        per_element.append(found)
+    return _declared_elements(per_element, declared) or people
+
+
+def _declared_elements(per_element: list[list[Person]], declared: list[Person]) -> list[Person]:
+    """The people of byline elements that name a JSON-LD author or someone in another role,
+    when one names a JSON-LD author; else none. Co-authors share one byline element, and other
+    posts' cards each have their own ("Lillyth Quillan", "Alexis C. Madrigal" under a post by
+    Scott Samuelson)."""
+    names = {name_key(p.name) for p in declared if p.role == "author"}
+    if not names or not any(name_key(p.name) in names for found in per_element for p in found):
+        return []
+    return [p for found in per_element
+            if any(name_key(p.name) in names or p.role != "author" for p in found) for p in found]
 
 
 def _microdata_name(element) -> str | None:
