@@ -245,7 +245,8 @@ def test_a_byline_naming_only_the_reviewer_still_looks_for_the_author():
 def test_by_words_in_sentences_filters_and_vendor_credits_are_not_printed_authors():
     for line in (f"<p>By focusing on the hips, {PARAGRAPH}</p>", "<p>Freelancers are paid <a>by project</a>. Or not.</p>",
                  "<h2>By business type</h2>", "<ul><li><a href='/shop?f=maker'>By Manufacturer</a></li></ul>",
-                 "<small><span>by</span> <a href='https://tsun.ec'>Tsun</a></small>"):
+                 "<small><span>by</span> <a href='https://tsun.ec'>Tsun</a></small>",
+                 "<p><strong>By the numbers:</strong></p>"):
         assert authors_of(prose() + line) == [], line
 
 
@@ -296,12 +297,12 @@ def test_a_posted_by_line_in_the_posts_own_footer_names_the_author():
     assert authors_of_page(html) == ["Colin Watson"]
 
 
-def test_an_aside_inside_the_posts_article_is_its_meta_column_but_a_sidebar_there_is_not():
+def test_an_aside_before_the_text_of_the_posts_article_is_its_meta_column_but_not_a_sidebar_or_one_after():
     column = "<aside class='post-author'><p>By <a rel='author' href='/profile/ar'>Adam Roberts</a></p></aside>"
     sidebar = "<aside class='sidebar'><p class='byline'>By Jane Roe</p></aside>"
-    for extra, expected in ((column, ["Adam Roberts"]), (sidebar, [])):
+    for before, after, expected in ((column, "", ["Adam Roberts"]), (sidebar, "", []), ("", column, [])):
         html = (f"<html><head><title>Science fiction of 2025</title></head><body><article><h1>Science fiction"
-                f" of 2025</h1>{extra}{prose()}</article></body></html>").encode()
+                f" of 2025</h1>{before}{prose()}{after}</article></body></html>").encode()
         assert authors_of_page(html) == expected
 
 

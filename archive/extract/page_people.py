@@ -292,13 +292,15 @@ def _free_byline_line(element, page: Page, other_posts: Elsewhere) -> str | None
     """A line of its own in an element of no byline class that starts "By" or is a label ("By
     The Meetingnotes Team", <small>Written by</small><p>NETGEAR Orbi Team</p>); not words
     inside a sentence ("... paid by project. In your proposal"), a heading or a link ("By
-    business type", <a>By Manufacturer</a>: a filter's choices) or a credit to another site
-    ("by <a href=https://tsun.ec>Tsun</a>")."""
+    business type", <a>By Manufacturer</a>: a filter's choices), a lead-in ending in a colon
+    (<strong>By the numbers:</strong>) or a credit to another site ("by <a
+    href=https://tsun.ec>Tsun</a>")."""
     texts = _role_line_texts(element, other_posts)
     if not texts or (element.tail or "").strip() or element.tag in _NOT_FREE_LINE_TAGS \
             or _credits_another_site(element, page):
         return None
-    return next((t for t in texts if t), None)
+    text = next((t for t in texts if t), None)
+    return None if text is None or text.endswith(":") else text
 
 
 def _credits_another_site(element, page: Page) -> bool:
