@@ -44,6 +44,7 @@ from archive.extract.byline_text import parse_byline
     ("Guide by Will Judd Former Deputy Tech Editor", [("Will Judd", [], "author")]),
     ("Written by Emma Ryan Researched by Oliver Simpson Updated on February 24, 2026",
      [("Emma Ryan", [], "author"), ("Oliver Simpson", [], "contributor")]),
+    ("Full Bio", []),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

@@ -224,6 +224,32 @@ def test_a_byline_naming_a_username_or_team_is_kept_as_printed():
         assert authors_of(byline + prose()) == [expected]
 
 
+def test_a_by_line_of_its_own_naming_a_team_is_kept_as_printed():
+    for byline, expected in (("<ul><li>by <a href='javascript:void(0)'>Marketing Team</a></li></ul>", "Marketing Team"),
+                             ("<div><div>By</div><div>The Meetingnotes Team</div><div>|</div></div>",
+                              "The Meetingnotes Team"),
+                             ("<div><small>WRITTEN BY</small><p><a href='/author/orbi'>NETGEAR Orbi Team</a></p></div>",
+                              "NETGEAR Orbi Team")):
+        assert authors_of(byline + prose()) == [expected]
+
+
+def test_a_byline_naming_only_the_reviewer_still_looks_for_the_author():
+    bylines = ("<div><span>By</span> <a class='mntl-attribution__item-name'>The Investopedia Team</a></div>"
+               "<p class='byline'>Reviewed by Margaret James</p>")
+    article = extract(page("Why runners get knee pain and what helps", bylines + prose()),
+                      "https://clinic.test/why-runners-get-knee-pain")
+    assert ([p.name for p in article.authors], [p.name for p in article.reviewers]) == (
+        ["The Investopedia Team"], ["Margaret James"])
+
+
+def test_by_words_in_sentences_filters_and_vendor_credits_are_not_printed_authors():
+    for line in (f"<p>By focusing on the hips, {PARAGRAPH}</p>", "<p>Freelancers are paid <a>by project</a>. Or not.</p>",
+                 "<h2>By business type</h2>", "<ul><li><a href='/shop?f=maker'>By Manufacturer</a></li></ul>",
+                 "<small><span>by</span> <a href='https://tsun.ec'>Tsun</a></small>",
+                 "<p><strong>By the numbers:</strong></p>"):
+        assert authors_of(prose() + line) == [], line
+
+
 def test_byline_parts_and_labels_are_not_printed_authors():
     byline = ("<div class='byline'><span class='byline__category'>Wellness</span></div>"
               "<li class='authorization-link'>Sign In</li><div class='author-title'>About the Author</div>")
@@ -269,6 +295,15 @@ def test_a_posted_by_line_in_the_posts_own_footer_names_the_author():
     html = (f"<html><head><title>Preparing a transition</title></head><body><article><h1>Preparing a transition"
             f"</h1>{prose()}{footer}</article><footer>© Colin's blog</footer></body></html>").encode()
     assert authors_of_page(html) == ["Colin Watson"]
+
+
+def test_an_aside_before_the_text_of_the_posts_article_is_its_meta_column_but_not_a_sidebar_or_one_after():
+    column = "<aside class='post-author'><p>By <a rel='author' href='/profile/ar'>Adam Roberts</a></p></aside>"
+    sidebar = "<aside class='sidebar'><p class='byline'>By Jane Roe</p></aside>"
+    for before, after, expected in ((column, "", ["Adam Roberts"]), (sidebar, "", []), ("", column, [])):
+        html = (f"<html><head><title>Science fiction of 2025</title></head><body><article><h1>Science fiction"
+                f" of 2025</h1>{before}{prose()}{after}</article></body></html>").encode()
+        assert authors_of_page(html) == expected
 
 
 def test_a_sidebar_class_on_body_does_not_hide_the_byline():
@@ -328,3 +363,14 @@ def test_an_author_element_opening_with_a_role_phrase_names_people_before_their_
     block = ("<div class='field--name-field-authors'>Authors: Julie Weisenhorn and Natalie Hoidal,"
              " Extension horticulture educators</div>")
     assert authors_of(block + prose()) == ["Julie Weisenhorn", "Natalie Hoidal"]
+
+
+def test_byline_cards_naming_none_of_the_jsonld_authors_are_other_posts():
+    head = ('<script type="application/ld+json">{"@type": "Article", "headline": "Knee pain",'
+            ' "author": {"@type": "Person", "name": "Scott Samuelson"}}</script>')
+    byline = "<div class='hero-byline'>By Scott Samuelson and Lori Gottlieb</div>"
+    cards = "".join(f"<div><a href='/p{n}'>Another post</a><address class='item-byline'>{name}</address></div>"
+                    for n, name in enumerate(("Lillyth Quillan", "Alexis C. Madrigal")))
+    assert authors_of_page(with_head(head, byline + prose() + cards)) == ["Scott Samuelson", "Lori Gottlieb"]
+    # Without JSON-LD the cards are not told apart.
+    assert "Lillyth Quillan" in authors_of_page(with_head("", byline + prose() + cards))

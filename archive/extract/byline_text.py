@@ -39,6 +39,7 @@ _NOT_NAME_WORDS = _MONTHS | {
     "sponsored", "desk", "news", "magazine", "foundation", "security", "design", "in", "register",
     # A role phrase with nothing after it ("Written By" closing a line).
     "written", "by",
+    "bio",  # an author card's link ("Full Bio", WCXB dev 0044)
 }
 # Job titles printed after the name in the same byline ("Keith Barry Senior Autos Reporter",
 # "Brinda Gulati Content Editor"): the name ends where the title starts.
@@ -228,7 +229,7 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
     for group in groups:
         for person in group:
             person.name = clean_name(person.name)
-            key = (_name_key(person.name), person.role)
+            key = (name_key(person.name), person.role)
             known = merged.get(key)
             if known is None:
                 merged[key] = Person(person.name, list(person.credentials), person.url, person.role,
@@ -240,5 +241,5 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
     return list(merged.values())
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return re.sub(r"[^a-z ]", "", name.lower()).strip()

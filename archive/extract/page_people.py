@@ -7,12 +7,14 @@ import html
 import itertools
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from archive.extract import vocab
 from archive.extract.byline_text import (
     clean_name,
     looks_like_byline,
     merge_people,
+    name_key,
     parse_byline,
     undoubled,
     without_dates,
@@ -22,6 +24,7 @@ from archive.extract.page import Page, jsonld_types
 from archive.extract.regions import Elsewhere
 from archive.records import Person
 
+_NOT_FREE_LINE_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6"}  # see _free_byline_line
 # Class or id tokens of comment threads; theme switches on <body> ("fluida-comment-placeholder")
 # and links to the thread ("comments-link") are not threads.
 _COMMENT_AREA = re.compile(r"^(?:comments?|commentlist|comment-(?:list|author|body|content|meta|respond)"
@@ -32,32 +35,40 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     """(authors, reviewers) for the page, each merged across sources by name and role."""
     # The post's own <footer> inside its <article> ("Posted by ... on ...") holds its byline.
     elsewhere = Elsewhere(page, body_container, own_footers=True)
-    groups = [_visible_bylines(page, elsewhere, body_container), _body_lead_bylines(body_container),
-              _jsonld_people(page)]
+    declared = _jsonld_people(page)
+    groups = [_visible_bylines(page, elsewhere, body_container, declared), _body_lead_bylines(body_container),
+              declared]
     author_meta = page.first_meta("author", "article:author")
     # <meta name=author> naming the site is its publisher, shaped like a name or not ("One Tree
     # Planted"): a person a byline names comes first.
     if author_meta and not author_meta.startswith("http") and author_meta.strip() != find_site_name(page):
         groups.append(parse_byline(author_meta))
     people = _one_role_each(merge_people(groups))
-    if not people:
-        people = _author_named_byline(page, elsewhere)
+    # A post whose byline names only its reviewer ("Reviewed by Margaret James" beside "By The
+    # Investopedia Team") still looks further for its author; the reviewer stays.
+    credited = [p for p in people if p.role != "author"]
+    if not _has_author(people):
+        people = credited + _author_named_byline(page, elsewhere)
     more_meta = _more_meta_authors(page)
-    if not people:
-        people = merge_people([parse_byline(name) for name in more_meta])
-    if not people:
-        people = _role_phrase_line(page, elsewhere)
-    if not people:
+    if not _has_author(people):
+        people = credited + merge_people([parse_byline(name) for name in more_meta])
+    if not _has_author(people):
+        people = credited + _role_phrase_line(page, elsewhere)
+    if not _has_author(people):
         # Nothing shaped like a personal name anywhere: take the author the page declares in
         # JSON-LD or <meta name=author> as written (a username, "Susan", a brand's team),
         # else the one its byline prints.
         # An organisation declared in JSON-LD comes after the byline, which names who wrote.
         declared = author_meta or next(iter(more_meta), None)
-        people = merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere) \
-            or merge_people([_declared_authors(page, declared, organisations=True)])
+        people = credited + (merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere)
+                             or merge_people([_declared_authors(page, declared, organisations=True)]))
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
 
 
+
+
+def _has_author(people: list[Person]) -> bool:
+    return any(p.role == "author" for p in people)
 
 
 def _one_role_each(people: list[Person]) -> list[Person]:
@@ -69,15 +80,18 @@ def _one_role_each(people: list[Person]) -> list[Person]:
     return kept if any(p.role == "author" for p in kept) else people
 
 
-def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) -> list[Person]:
+def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None,
+                     declared: list[Person] = ()) -> list[Person]:
     """People in byline elements and meta bars of this post, in page order.
 
     Once the post's byline has named people, bylines after its body name new people only
     for other posts (related articles, "more from" cards); the post's own author box there
-    names the same people again.
+    names the same people again. Where the page declares its authors in JSON-LD and a byline
+    element names one of them, byline elements naming none of them are other posts' cards.
     """
     after_body = _following(body_container)
     meta_bars = set(page.scan.by_purpose["meta_bar"])
+    per_element: list[list[Person]] = []
     people: list[Person] = []
     seen_texts: set[tuple[str, str | None]] = set()
     for element in page.scan.by_purpose["byline_or_meta_bar"]:
@@ -95,7 +109,20 @@ def _visible_bylines(page: Page, other_posts: Elsewhere, body_container=None) ->
             known = {p.name for p in people}
             found = [p for p in found if p.name in known]
         people.extend(found)
-    return people
+        per_element.append(found)
+    return _declared_elements(per_element, declared) or people
+
+
+def _declared_elements(per_element: list[list[Person]], declared: list[Person]) -> list[Person]:
+    """The people of byline elements that name a JSON-LD author or someone in another role,
+    when one names a JSON-LD author; else none. Co-authors share one byline element, and other
+    posts' cards each have their own ("Lillyth Quillan", "Alexis C. Madrigal" under a post by
+    Scott Samuelson)."""
+    names = {name_key(p.name) for p in declared if p.role == "author"}
+    if not names or not any(name_key(p.name) in names for found in per_element for p in found):
+        return []
+    return [p for found in per_element
+            if any(name_key(p.name) in names or p.role != "author" for p in found) for p in found]
 
 
 def _microdata_name(element) -> str | None:
@@ -157,18 +184,24 @@ def _role_phrase_line(page: Page, other_posts: Elsewhere) -> list[Person]:
     """
     found: list[list[Person]] = []
     for element in page.elements:
-        lead = element.text
-        if not lead or not vocab.BYLINE_START.match(lead) and not vocab.BYLINE_LABEL.match(lead) \
-                or element.tag in vocab.NOT_BYLINE_TAGS:
-            continue
-        if not _small(element) or element in other_posts or _in_comments(element):
-            continue
-        for text in (_labelled_name(element, lead), _linked_name(element, lead), spaced_text(element)):
+        for text in _role_line_texts(element, other_posts):
             people = _line_people(text)
             if people:
                 found.append(people)
                 break
     return _unless_many(found)
+
+
+def _role_line_texts(element, other_posts: Elsewhere) -> tuple:
+    """The readings of an element whose own text starts "By" or is a byline label, best first:
+    the name after the label, the link after "By", the whole line; none for other elements."""
+    lead = element.text
+    if not lead or not vocab.BYLINE_START.match(lead) and not vocab.BYLINE_LABEL.match(lead) \
+            or element.tag in vocab.NOT_BYLINE_TAGS:
+        return ()
+    if not _small(element) or element in other_posts or _in_comments(element):
+        return ()
+    return _labelled_name(element, lead), _linked_name(element, lead), spaced_text(element)
 
 
 def _line_people(text: str | None) -> list[Person]:
@@ -218,27 +251,34 @@ def _verbatim_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
     """The byline of this post as printed when it names someone not shaped like a personal
     name: a team, a brand, a username ("By BeauHD on Friday", "The Investopedia Team").
 
-    Only from elements naming an author (class, rel or itemprop), or other byline elements that
-    start "By"; none when they name several such: those are reviews or teasers.
+    Only from elements naming an author (class, rel or itemprop), other byline elements that
+    start "By", or lines of their own that start "By" in any element ("By Marketing Team");
+    none when they name several such: those are reviews or teasers.
     """
     bylines = set(page.scan.by_purpose["byline"])
     named_author = {e for e, names in page.named if _names_an_author(names)}
     found: list[str] = []
     for element in page.elements:
-        if element not in bylines and element not in named_author:
+        free_line = element not in bylines and element not in named_author
+        if free_line:
+            text = _free_byline_line(element, page, other_posts)
+            specific = False
+        elif element in other_posts or _in_comments(element) or not _small(element):
             continue
-        if element in other_posts or _in_comments(element):
+        else:
+            specific = element in named_author or element.get("rel") == "author" \
+                or element.get("itemprop") == "author"
+            text = spaced_text(element)
+        if not text:
             continue
-        specific = element in named_author or element.get("rel") == "author" \
-            or element.get("itemprop") == "author"
-        if not _small(element):
-            continue
-        text = spaced_text(element)
         match = vocab.VERBATIM_BYLINE.match(text) if len(text) <= vocab.MAX_BYLINE_LINE_CHARS else None
         if match is None or not (specific or match["lead"]):
             continue
         if match["tail"] and not match["lead"] and match["tail"].split()[0] not in vocab.BYLINE_SEPARATORS:
             continue  # "One Week in Japan: Kyoto" is a title, "Silverback Strategies | Oct 15" a byline
+        if free_line and match["tail"] and match["tail"].split()[0] not in vocab.BYLINE_SEPARATORS \
+                and without_dates(match["tail"]) == match["tail"]:
+            continue  # "By focusing on the best CRM ..." is a sentence, "By Jane Roe on May 3, 2023" a byline
         name = undoubled(match["name"].strip(" .,:"))
         if name and not any(c.isdigit() for c in name) and name.lower() not in vocab.NOT_NAMES \
                 and vocab.BYLINE_LABEL_WORDS.isdisjoint(name.lower().split()) and name not in found:
@@ -246,6 +286,32 @@ def _verbatim_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
     if len(found) > vocab.MAX_VERBATIM_BYLINES:
         return []
     return [Person(found[0], [], None, "author", "author")] if found else []
+
+
+def _free_byline_line(element, page: Page, other_posts: Elsewhere) -> str | None:
+    """A line of its own in an element of no byline class that starts "By" or is a label ("By
+    The Meetingnotes Team", <small>Written by</small><p>NETGEAR Orbi Team</p>); not words
+    inside a sentence ("... paid by project. In your proposal"), a heading or a link ("By
+    business type", <a>By Manufacturer</a>: a filter's choices), a lead-in ending in a colon
+    (<strong>By the numbers:</strong>) or a credit to another site ("by <a
+    href=https://tsun.ec>Tsun</a>")."""
+    texts = _role_line_texts(element, other_posts)
+    if not texts or (element.tail or "").strip() or element.tag in _NOT_FREE_LINE_TAGS \
+            or _credits_another_site(element, page):
+        return None
+    text = next((t for t in texts if t), None)
+    return None if text is None or text.endswith(":") else text
+
+
+def _credits_another_site(element, page: Page) -> bool:
+    """Whether the element, or the element after it, links to another site: "Powered by",
+    "Theme by" credits name a vendor, not who wrote the post."""
+    host = (urlsplit(page.url or "").hostname or "").removeprefix("www.")
+    for link in element.xpath(".//a | following-sibling::*[1]/descendant-or-self::a")[:2]:
+        other = (urlsplit(link.get("href") or "").hostname or "").removeprefix("www.")
+        if other and host and not (other.endswith(host) or host.endswith(other)):
+            return True  # blog.example.com is example.com's
+    return False
 
 
 def _small(element) -> bool:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from archive.extract import vocab
 from archive.extract.page import Page
 
 _PAGE_ROOTS = {"html", "body"}
+# Elsewhere by class ("sidebar", "related", "widget"), not by tag alone.
+_ELSEWHERE_BY_NAME = {css for css in vocab.ELSEWHERE_SELECTORS if css not in ("nav", "footer", "aside")}
+# A paragraph this long is the post's text, not a standfirst (The Guardian's runs to ~120 chars).
+MIN_TEXT_PARAGRAPH_CHARS = 200
+
+
+def _before_text(element, articles: set) -> bool:
+    """Whether the element is inside one of the articles with no paragraph of running text
+    before it there."""
+    article = next((a for a in element.iterancestors() if a in articles), None)
+    for node in article.iter() if article is not None else ():
+        if node is element:
+            return True
+        if node.tag == "p" and len(node.text_content()) >= MIN_TEXT_PARAGRAPH_CHARS:
+            return False
+    return False
 
 
 def around_post(page: Page, body_container=None) -> set:
@@ -35,9 +52,15 @@ class Elsewhere:
         self.regions = {r for r in page.scan.by_purpose["elsewhere"]
                         if r not in wrappers and r.tag not in _PAGE_ROOTS}
         if own_footers:
-            # The post's own <footer> (an entry footer inside its <article>) holds its byline.
+            # The post's own <footer> (an entry footer inside its <article>) holds its byline,
+            # and so does an <aside> there before the post's text that is only an aside: the
+            # meta column beside the title ("By Adam Roberts"), not a sidebar, a related list
+            # or the author box after the text ("Hire Martin").
             articles = {w for w in wrappers if w.tag == "article"}
-            self.regions = {r for r in self.regions if not (r.tag == "footer" and articles & set(r.iterancestors()))}
+            by_class = {e for css, found in page.scan.by_selector.items() if css in _ELSEWHERE_BY_NAME for e in found}
+            self.regions = {r for r in self.regions if not (
+                r.tag == "footer" and articles & set(r.iterancestors())
+                or r.tag == "aside" and r not in by_class and _before_text(r, articles))}
 
     def __contains__(self, element) -> bool:
         if not self.regions:

@@ -84,6 +84,7 @@ BYLINE_LABEL_WORDS = frozenset({
     "articles", "share", "follow", "read", "min", "updated", "published", "profile", "bio",
     "contact", "email", "comments", "comment", "reply", "search", "menu", "home", "sign", "log",
     "reviewed", "reviewer",
+    "category",  # "By Category": a filter's label (WCXB dev 0132)
 })
 BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
