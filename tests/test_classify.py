@@ -374,3 +374,18 @@ def test_byline_cards_naming_none_of_the_jsonld_authors_are_other_posts():
     assert authors_of_page(with_head(head, byline + prose() + cards)) == ["Scott Samuelson", "Lori Gottlieb"]
     # Without JSON-LD the cards are not told apart.
     assert "Lillyth Quillan" in authors_of_page(with_head("", byline + prose() + cards))
+
+
+def test_a_reviewer_credited_in_a_page_builder_module_of_its_own_is_the_posts_reviewer():
+    # Divi: the title module prints the byline, a text module of its own the medical review
+    html = ("<html><head><title>Knee pain</title><meta property='og:type' content='article'></head><body>"
+            "<div class='et_pb_section'><div class='et_pb_module et_pb_post_title'><h1>Knee pain</h1>"
+            "<p class='et_pb_title_meta_container'>by <span class='author vcard'><a href='/author/jane/'>Jane Doe</a>"
+            "</span></p></div><div class='et_pb_module et_pb_text'><div class='et_pb_text_inner'><p><strong>"
+            "Medically Reviewed By:</strong> Sam Lee, DPT</p></div></div>"
+            f"<div class='et_pb_module et_pb_post_content'>{prose()}</div></div></body></html>").encode()
+    result = extract(html, "https://clinic.test/knee-pain/")
+    assert [p.name for p in result.authors] == ["Jane Doe"]
+    assert [(p.name, p.credentials) for p in result.reviewers] == [("Sam Lee", ["DPT"])]
+    assert "Reviewed" not in result.body_text
+

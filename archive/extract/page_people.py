@@ -62,7 +62,29 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
         declared = author_meta or next(iter(more_meta), None)
         people = credited + (merge_people([_declared_authors(page, declared)]) or _verbatim_byline(page, elsewhere)
                              or merge_people([_declared_authors(page, declared, organisations=True)]))
+    if not any(p.role == "reviewer" for p in people):
+        people = people + _reviewer_line(page, elsewhere)
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
+
+
+def _reviewer_line(page: Page, other_posts: Elsewhere) -> list[Person]:
+    """The reviewer a short line of this post credits ("Medically reviewed by Sam Lee, DPT",
+    "<strong>Reviewed by:</strong> Sam Lee") wherever the theme prints it: page builders (Divi,
+    Elementor) put it in a text module of its own, apart from the byline and the body."""
+    if "eviewed" not in page.text and "hecked" not in page.text:
+        return []
+    for element in page.elements:
+        lead = element.text if element.text and element.text.strip() or not len(element) else element[0].text
+        if not lead or not vocab.REVIEWER_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
+            continue
+        if not _small(element) or element in other_posts or _in_comments(element):
+            continue
+        text = spaced_text(element)
+        if len(text) <= vocab.MAX_BYLINE_LINE_CHARS:
+            reviewers = [p for p in parse_byline(text) if p.role == "reviewer"]
+            if reviewers:
+                return reviewers
+    return []
 
 
 

@@ -90,6 +90,7 @@ BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
 # Own text that opens a byline line in any element.
 BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+REVIEWER_START = re.compile(r"\s*(?:(?:medically|clinically)\s+)?(?:reviewed|fact[- ]checked)\s+by\b", re.IGNORECASE)
 # An element holding only a byline's label, with the name in the element after it
 # (<p>Written by</p><p>Edzel Tabing</p>, <h3>Author</h3><p>Lisa D. Ellis</p>).
 BYLINE_LABEL = re.compile(r"\s*(?:(?:(?:written|posted|authored|article)\s+)?by|authors?)\s*:?\s*$", re.IGNORECASE)
