@@ -74,7 +74,9 @@ def _reviewer_line(page: Page, other_posts: Elsewhere) -> list[Person]:
     if "eviewed" not in page.text and "hecked" not in page.text:
         return []
     for element in page.elements:
-        lead = element.text if element.text and element.text.strip() or not len(element) else element[0].text
+        lead = element.text
+        if not (lead and lead.strip()) and len(element):
+            lead = element[0].text  # the phrase in a <strong> that opens the line
         if not lead or not vocab.REVIEWER_START.match(lead) or element.tag in vocab.NOT_BYLINE_TAGS:
             continue
         if not _small(element) or element in other_posts or _in_comments(element):
@@ -85,8 +87,6 @@ def _reviewer_line(page: Page, other_posts: Elsewhere) -> list[Person]:
             if reviewers:
                 return reviewers
     return []
-
-
 
 
 def _has_author(people: list[Person]) -> bool:

@@ -38,7 +38,6 @@ class _Matcher:
     value: str | None = None
 
 
-
 def _compile(css: str) -> _Matcher:
     match = _SIMPLE.match(css)
     if match is None:
