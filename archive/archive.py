@@ -146,10 +146,15 @@ class Archive:
         WordPress API says of it): read its stored capture again with that evidence. Returns
         ['new'] when it now reads as a post; an article read again is not counted twice."""
         known = self.db.execute("select kind, capture_id, status from urls where url = ?", [item.url]).fetchone()
-        if not known or known[0] in NO_READING or not known[1]:
-            return []  # not read yet (its capture will carry the evidence), or nothing to change
-        stored = stored_evidence(self.db, item.url)
+        stored = stored_evidence(self.db, item.url) if known else None
         evidence = item.evidence.stronger(stored)
+        if not known or known[0] in NO_READING or not known[1]:
+            # Not read yet. Its capture may still reach us carrying less (Scrapy need not hand
+            # items over in the order the spider made them), so the row keeps the listing.
+            with self.db.atomic():
+                add_pending(self.db, item.site, [item.url], 0, run_id)
+                record_evidence(self.db, item.url, evidence)
+            return []
         if stored is not None and evidence.weighed() == stored.weighed():
             return []  # read with all of it already
         capture = self.captures.load(known[1])

@@ -155,3 +155,20 @@ def test_the_api_names_the_author_a_page_does_not_and_its_terms_win_over_a_widge
 def test_an_admin_account_is_nobodys_byline():
     evidence = CrawlEvidence("wp-api", authors=("admin",))
     assert extract(UNMARKED_POST, "https://clinic.test/blog/x/", evidence=evidence).authors == []
+
+
+def test_a_listing_that_reaches_the_archive_before_its_page_is_weighed_when_the_page_comes(tmp_path):
+    # The spider yields the page's capture first, but Scrapy may hand the API listing that came
+    # just after it to the writer first; the listing must not be lost.
+    url = f"https://clinic.test/blog/{SLUG}/"
+    archive = Archive.open(tmp_path / "archive.db")
+    save_site(archive.db, "Clinic", ["https://clinic.test/"], ["clinic.test"])
+    listing = PostListing(url, "Clinic", CrawlEvidence("wp-api", "2026-01-07T09:30:00+00:00", "api"))
+    assert archive.record(listing, None) == []  # nothing read yet
+    capture = Capture(url=url, final_url=url, status=200, headers={}, body=UNMARKED_POST.encode(),
+                      fetched_at="2026-12-02T10:00:00+00:00", site="Clinic")
+    assert archive.record(capture, None) == ["fetched", "new"]
+    [row] = archive.db.query("select u.kind, u.listed_in, a.modified_source from urls u "
+                             "join articles a on a.id = u.article_id where u.url = ?", [url])
+    assert row == {"kind": "article", "listed_in": "wp-api", "modified_source": "api"}
+    archive.close()
