@@ -153,13 +153,14 @@ def clear_logs(own_sites) -> None:
         site.log.clear()
 
 
-def wait_until(condition, seconds: float = 120, what: str = "the fleet") -> None:
+def wait_until(condition, seconds: float = 120, what: str = "the fleet", state=None) -> None:
+    """Poll until condition() holds; `state()` says where things stood when it did not."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f": {state()}" if state else ""))
 
 
 def test_two_crawlers_and_an_ingester_archive_what_one_process_does(fleet, own_sites):
@@ -217,7 +218,10 @@ def test_a_killed_crawler_loses_nothing_its_requests_go_to_the_other(fleet, own_
     doomed = fleet.crawler("doomed", *slow)
     survivor = fleet.crawler("survivor", *slow)
     wait_until(lambda: sum(page_fetches(own_sites).values()) >= 25
-               and fleet.redis.hlen(KEYS.inflight("doomed")) > 0, what="25 pages, and the doomed worker busy")
+               and fleet.redis.hlen(KEYS.inflight("doomed")) > 0, what="25 pages, and the doomed worker busy",
+               state=lambda: (f"{sum(page_fetches(own_sites).values())} pages fetched, doomed holds "
+                              f"{fleet.redis.hlen(KEYS.inflight('doomed'))}, exit codes {doomed.poll()}, "
+                              f"{survivor.poll()}"))
     doomed.send_signal(signal.SIGKILL)
     doomed.wait(10)
     held = fleet.redis.hlen(KEYS.inflight("doomed"))
