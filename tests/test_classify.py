@@ -60,6 +60,27 @@ def test_a_post_filed_under_a_dated_archive_path_is_not_an_index():
     assert extract(html, "https://clinic.test/archives/2025/12/16/").kind == "listing"
 
 
+NEWS_ITEM = ("<p>Our Bockenem clinic opens on Saturdays from November. Physiotherapy, massage and "
+             "sports injury checks are offered from 8 to 13 o'clock, and the first visit needs no referral "
+             "from a doctor. Book by phone or at the front desk, as before. Weekday hours stay the same, and parking behind the building is free.</p>")
+
+
+def test_a_short_dated_post_with_a_byline_or_at_a_dated_permalink_is_kept_saying_why():
+    dated = NEWS_ITEM.replace("<p>", "<p class='meta'>November 1, 2023</p><p class='byline'>By <a rel='author' "
+                                     "href='/author/anna-weber/'>Anna Weber</a></p><p>", 1)
+    bylined = extract(page("Saturday opening hours", dated), "https://clinic.test/news/saturday-hours/")
+    assert bylined.kind == "article", bylined.reason
+    assert bylined.reason.startswith("a short post: 53 words of main text with a date and a byline")
+    undated_byline = NEWS_ITEM.replace("<p>", "<p>November 1, 2023</p><p>", 1)
+    permalink = extract(page("Saturday opening hours", undated_byline),
+                        "https://clinic.test/2023/11/01/saturday-hours/")
+    assert permalink.kind == "article", permalink.reason
+    assert "a dated permalink (/2023/11/01/saturday-hours/)" in permalink.reason
+    # the same short text, dated but at no dated permalink and with no byline, is not taken for a post
+    assert extract(page("Saturday opening hours", undated_byline), "https://clinic.test/news/saturday-hours/"
+                   ).kind == "other"
+
+
 def test_a_blog_node_describing_this_very_post_marks_it_as_one():
     node = ('{"@context": "https://schema.org", "@type": "Blog", "name": "Clinic notes", "blogPost": '
             '[{"@type": "BlogPosting", "headline": "Knee pain", "url": "https://clinic.test/post/knee-pain"}]}')
