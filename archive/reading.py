@@ -25,8 +25,7 @@ from multiprocessing import forkserver
 
 import pebble
 
-from archive.duplicates import body_signature
-from archive.extract import PageLinks, links_of, read_page
+from archive.extract.frontier import PageLinks
 from archive.extract.profile import SiteProfile
 from archive.records import Article, CrawlEvidence, Reading
 
@@ -58,6 +57,10 @@ class Job:
 
 def run_job(job: Job) -> tuple[Reading | None, PageLinks | None]:
     """Read one page, in a worker (or in the caller's process, without a budget)."""
+    # Imported here, where pages are read: the crawl's own process never loads the extractor.
+    from archive.duplicates import body_signature
+    from archive.extract.extractor import links_of, read_page
+
     if not job.extract:
         return None, links_of(job.body, job.url)
     try:
@@ -132,7 +135,8 @@ def process_context():
     Not plain fork: the crawl's process has threads and an open reactor. The server starts
     (and imports, for most of a second) in the background: call this early."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "archive.runs", "archive.process_server"])
+    context.set_forkserver_preload([__name__, "archive.extract.extractor", "archive.duplicates", "archive.runs",
+                                   "archive.process_server"])
     forkserver.ensure_running()
     return context
 

@@ -21,8 +21,8 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archive.archive import Archive
 from archive.records import CrawlItem
 from archive.store import (
     ArchiveLock,
@@ -37,6 +37,9 @@ from archive.store import (
     start_run,
     update_run_stats,
 )
+
+if TYPE_CHECKING:  # the archive loads the extractor, which the crawl's process (SiteSettings) does without
+    from archive.archive import Archive
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY = 5.0  # seconds between writes of a run's counts
@@ -68,6 +71,8 @@ class ArchiveWriter:
              ) -> ArchiveWriter:
         """Take the archive lock (unless the caller holds it) and open the archive.
         Raises ArchiveLocked when another writer holds it."""
+        from archive.archive import Archive
+
         lock = ArchiveLock(db_path).acquire() if take_lock else None
         try:
             return cls(Archive.open(db_path, recheck), lock)

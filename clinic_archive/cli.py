@@ -9,8 +9,6 @@ from pathlib import Path
 
 import click
 
-from archive import extract as extract_page
-from archive.extract import UnparseablePage
 from archive.store import ArchiveLock, ArchiveLocked, articles_per_site, latest_run, open_archive
 from scraper.sites import SitesConfigError, load_sites
 
@@ -176,6 +174,9 @@ def extract(paths, urls_tsv):
 
         clinic-archive extract saved-pages/ --urls urls.tsv > records.jsonl
     """
+    from archive.extract import UnparseablePage
+    from archive.extract import extract as extract_page
+
     urls = {}
     if urls_tsv:
         for line in urls_tsv:

@@ -10,8 +10,6 @@ from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorSyntaxError
 
-from archive.extract.hooks import HookError, load_hook
-
 KNOWN_KEYS = {"name", "start_urls", "allowed_domains", "include", "exclude", "max_pages", "max_depth",
               "delay", "contact_url", "extract"}
 EXTRACT_KEYS = {"body", "author", "date"}  # CSS selectors; and "hooks", a list of functions
@@ -173,6 +171,8 @@ def _hooks(path: Path, label: str, specs) -> list[str]:
     if not isinstance(specs, list) or not all(isinstance(spec, str) for spec in specs):
         raise SitesConfigError(f"{path}: {label}: key 'extract.hooks': a list of \"module:function\" "
                                "or \"file.py:function\" strings")
+    from archive.extract.hooks import HookError, load_hook  # the extractor: only a site with hooks needs it here
+
     resolved = []
     for spec in specs:
         target, _, name = spec.rpartition(":")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from w3lib.html import get_base_url, strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from archive.extract.page import Page
+if TYPE_CHECKING:  # the parsed page; importing it loads extruct, which the crawl's process does without
+    from archive.extract.page import Page
+
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 WP_API_REL = "https://api.w.org/"

@@ -18,9 +18,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from archive.extract.markdown import block_text, inline_text
-from archive.extract.page import Page
+
+if TYPE_CHECKING:  # the parsed page; importing it loads extruct, which the crawl's process does without
+    from archive.extract.page import Page
 
 MIN_POSTS = 3  # a profile needs this many of the site's posts before it says anything
 BOILERPLATE_SHARE = 0.6  # of the site's posts a block must repeat on
