@@ -268,7 +268,7 @@ def test_a_failing_field_step_costs_that_field_not_the_record(monkeypatch):
     def broken_step(*args):
         raise KeyError("surprise")
 
-    monkeypatch.setattr(sys.modules["archive.extract"], "find_references", broken_step)
+    monkeypatch.setattr(sys.modules["archive.extract.extractor"], "find_references", broken_step)
     html = SAMPLE_POST.read_bytes()
     result = extract(html, "https://harbor-physio.test/blog/dry-needling-what-to-expect/")
     assert isinstance(result, Article) and result.title and len(result.body_text.split()) > 100
