@@ -45,6 +45,13 @@ from archive.extract.byline_text import parse_byline
     ("Written by Emma Ryan Researched by Oliver Simpson Updated on February 24, 2026",
      [("Emma Ryan", [], "author"), ("Oliver Simpson", [], "contributor")]),
     ("Full Bio", []),
+    # Bylines in German, French and Spanish: their lead, joining word and dates.
+    ("von Lars Fischer und Alina Schadwinkel", [("Lars Fischer", [], "author"), ("Alina Schadwinkel", [], "author")]),
+    ("VON MORITZ GATHMANN am 21. April 2020", [("MORITZ GATHMANN", [], "author")]),
+    ("Par Matthieu Hy le 07 Mai 2020", [("Matthieu Hy", [], "author")]),
+    ("Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45", [("Pamela Sladky", [], "author")]),
+    ("Sara Zinnecker Stand: 4. Mai 2022", [("Sara Zinnecker", [], "author")]),
+    ("Ursula von der Leyen", [("Ursula von der Leyen", [], "author")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)
@@ -59,3 +66,20 @@ def test_a_byline_in_the_posts_own_entry_footer_is_its_author():
             "<footer class='site-footer'><span class='byline'>By Site Admin</span></footer></body></html>")
     article = extract(html, "https://clinic.test/blog/knee/")
     assert [p.display() for p in article.authors] == ["Jane Roe, PT"]
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("Von Jule Radeck", ["Jule Radeck"]),
+    ("Veröffentlicht von HansG", ["HansG"]),
+    ("Par Chokri Gharbi", ["Chokri Gharbi"]),
+    ("Por Alberto Ávila", ["Alberto Ávila"]),
+    ("Ursula von der Leyen", ["Ursula von der Leyen"]),  # "von" inside a name is a particle
+])
+def test_a_byline_lead_in_another_language_is_not_part_of_the_name(printed, expected):
+    paragraph = "<p>" + "Die Praxis bietet ab November samstags Physiotherapie und Massagen an. " * 8 + "</p>"
+    html = ("<html><head><title>Neue Öffnungszeiten der Praxis am Samstag</title>"
+            "<meta property='og:type' content='article'><meta name='author' content='" + expected[0] + "'></head>"
+            "<body><article><h1>Neue Öffnungszeiten der Praxis am Samstag</h1><div class='byline'><span class='author'>"
+            + printed + "</span></div><div class='entry-content'>" + paragraph * 3 + "</div></article></body></html>")
+    article = extract(html, "https://praxis.test/blog/samstag/")
+    assert [p.display() for p in article.authors] == expected

@@ -12,6 +12,11 @@ _MONTHS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december",
+    # German, French and Spanish ones that English lacks, for bylines such as "Von X am 3. Mai 2024".
+    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février",
+    "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+    "octubre", "noviembre", "diciembre",
 }
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # A date printed beside the name ends it: "Luke Kim December 17, 2025", "Dec 17, 2025 Julian
@@ -19,14 +24,17 @@ _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # ("April Smith" is a name). Names after the date count only when nothing came before it: there
 # a job title or a post's title follows ("By Elaine Chen Dec. 18, 2025 National Biotech Reporter").
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}}\b)?|\b{_MONTH},?\s+\d{{4}}\b"
-                   rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?(?:\s+\d{{4}}\b)?|\b\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}\b",
+                   rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)?\s+{_MONTH},?(?:\s+\d{{4}}\b)?|\b\d{{1,4}}[-./]\d{{1,2}}[-./]\d{{1,4}}\b",
                    re.IGNORECASE)
-_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+and\s+|\s+&\s+|\s+with\s+)\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s*(?:;|\||·|⋅|•|—|–|/\s|\n|,?\s+(?:and|und|et|y)\s+|\s+&\s+|\s+with\s+)\s*",
+                         re.IGNORECASE)
 # Before a date: the words joining it to the name ("Posted by Colin Watson on 2025-12-18",
 # "Researched by Oliver Simpson Updated on February 24, 2026"), and
 # a phrase after a comma, which is a desk or a publication ("Emily Baron Cadloff, Modern Farmer
 # October 10, 2021") unless it starts with a credential ("James Leiber, DO Published: March 18").
-_JOINING_DATE = re.compile(r"(?:\s+(?:last\s+)?(?:updated|published|posted|modified))?(?:\s+(?:on|at|-|–))?\s*:?\s*$",
+_JOINING_DATE = re.compile(r"(?:\s+(?:last\s+)?(?:updated|published|posted|modified|stand|veröffentlicht"
+                           r"|aktualisiert|publié|publicado|actualizado))?"
+                           r"(?:\s+(?:on|at|am|vom|le|el|del|-|–))?\s*:?\s*$",
                            re.IGNORECASE)
 _GLUED_TO_DATE = re.compile(r",\s*(?P<phrase>[^,;|·•\s][^,;|·•]*?)\s*$")
 _NOT_NAME_WORDS = _MONTHS | {
@@ -40,7 +48,7 @@ _NOT_NAME_WORDS = _MONTHS | {
     # A role phrase with nothing after it ("Written By" closing a line).
     "written", "by",
     "bio",  # an author card's link ("Full Bio", WCXB dev 0044)
-}
+} | vocab.FOREIGN_LABEL_WORDS
 # Job titles printed after the name in the same byline ("Keith Barry Senior Autos Reporter",
 # "Brinda Gulati Content Editor"): the name ends where the title starts.
 _TITLE_WORDS = {
@@ -54,7 +62,7 @@ _TITLE_MODIFIERS = {
     "managing", "contributing", "executive", "marketing", "deputy", "ai", "freelance", "digital",
     "research", "tech", "former",
 }
-_PARTICLES = {"de", "van", "von", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "del", "della", "la", "le", "di", "bin", "al", "du", "st."}
 
 
 def parse_byline(text: str, role: str | None = "author") -> list[Person]:
@@ -68,6 +76,8 @@ def parse_byline(text: str, role: str | None = "author") -> list[Person]:
     With role=None, text before the first role phrase is ignored (meta bars with dates and tags).
     """
     text = " ".join(text.split())
+    if lead := vocab.FOREIGN_BYLINE_LEAD.match(text):  # "Von Jule Radeck am 3. Mai 2024"
+        text, role = text[lead.end():], role or "author"
     people: list[Person] = []
     position = 0
     label = role
@@ -220,7 +230,7 @@ def is_name(text: str) -> bool:
 
 
 def clean_name(text: str) -> str:
-    return vocab.NAME_PREFIXES.sub("", " ".join(text.split()))
+    return vocab.NAME_PREFIXES.sub("", vocab.FOREIGN_BYLINE_LEAD.sub("", " ".join(text.split())))
 
 
 def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
@@ -229,6 +239,8 @@ def merge_people(groups: Iterable[Iterable[Person]]) -> list[Person]:
     for group in groups:
         for person in group:
             person.name = clean_name(person.name)
+            if not person.name:  # a lead alone ("Artikel von")
+                continue
             key = (name_key(person.name), person.role)
             known = merged.get(key)
             if known is None:

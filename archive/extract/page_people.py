@@ -301,7 +301,7 @@ def _verbatim_byline(page: Page, other_posts: Elsewhere) -> list[Person]:
         if free_line and match["tail"] and match["tail"].split()[0] not in vocab.BYLINE_SEPARATORS \
                 and without_dates(match["tail"]) == match["tail"]:
             continue  # "By focusing on the best CRM ..." is a sentence, "By Jane Roe on May 3, 2023" a byline
-        name = undoubled(match["name"].strip(" .,:"))
+        name = clean_name(undoubled(match["name"].strip(" .,:")))
         if name and not any(c.isdigit() for c in name) and name.lower() not in vocab.NOT_NAMES \
                 and vocab.BYLINE_LABEL_WORDS.isdisjoint(name.lower().split()) and name not in found:
             found.append(name)
@@ -413,7 +413,7 @@ def _declared_authors(page: Page, author_meta: str | None, organisations: bool =
         names.append((author_meta, None))
     people = []
     for name, url in names:
-        name = " ".join((name or "").split())
+        name = clean_name(name or "")
         if name and not name.startswith("http") and len(name) <= 60 \
                 and name.lower() not in vocab.NOT_NAMES:
             people.append(Person(name, [], url, "author", "author"))
