@@ -175,15 +175,28 @@ def test_a_menu_left_open_around_the_whole_page_does_not_take_the_post_with_it()
 
 
 def test_parts_of_a_page_streamed_by_react_are_not_hidden_widgets():
-    # React's streaming render sends suspended parts as <div hidden id="S:n"> that a script reveals
+    # React's streaming render sends suspended parts as <div hidden id="S:1f"> that a script reveals
     html = ("<html><head><title>Knee pain</title><meta property='og:type' content='article'></head><body>"
             "<main><h1>Knee pain</h1><p>By the clinic team</p><template id='P:0'></template>"
             "<template id='P:1'></template><template id='P:2'></template></main>"
-            + "".join(f"<div hidden id='S:{n}'>{BODY}</div>" for n in range(3))
+            + "".join(f"<div hidden id='S:{n:x}'>{BODY}</div>" for n in (10, 31, 42))
             + "<div hidden id='promo'><p>Subscribe to our newsletter today!</p></div></body></html>")
     result = extract(html, "https://clinic.test/blog/knee/")
     assert "strengthening exercise" in result.body_text
     assert "Subscribe" not in result.body_text
+
+
+def test_a_post_in_a_block_named_like_a_widget_is_kept_beside_big_menus():
+    # "sharing" names a share widget, but this block holds the post: two mega-menus must not
+    # make its 270 words look small
+    menu = "".join(f"<li><a href='/topics/{n}'>Guides to the treatment of sports injury number {n}</a></li>"
+                   for n in range(120))
+    html = ("<html><head><title>Knee pain</title><meta property='og:type' content='article'></head><body>"
+            f"<nav><ul>{menu}</ul></nav><h1>Knee pain</h1><div class='documentContent__sharingContainer'>{BODY}"
+            f"<ul class='share-links'><li>Share on Facebook</li></ul></div><nav><ul>{menu}</ul></nav></body></html>")
+    result = extract(html, "https://clinic.test/blog/knee/")
+    assert "strengthening exercise" in result.body_text
+    assert "Share on Facebook" not in result.body_text
 
 
 @pytest.mark.parametrize("statement", [

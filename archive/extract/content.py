@@ -170,6 +170,7 @@ def _drop_boilerplate(document, candidates) -> None:
     removed: set = set()  # everything inside the elements removed so far
     # An unclosed <li> in a menu nests the rest of the page in the <nav>: what holds <main> is no widget.
     holds_main = {ancestor for main in document.iter("main") for ancestor in main.iterancestors()}
+    rest = max(1, total - _chrome_words(document, candidates, counted, holds_main))
     for element, reason in candidates:
         if element in removed or element.tag in ("html", "body") or element in holds_main:
             continue
@@ -181,7 +182,8 @@ def _drop_boilerplate(document, candidates) -> None:
         # Widgets are small: a name match on a big block ("modal-enabled", "enable-pin-share")
         # is a wrapper of the post, and trafilatura judges it instead.
         limit = total / 2 if reason != "name" else max(MAX_WIDGET_WORDS, total / 5)
-        if words < limit:
+        # ... and so is one holding most of what the site chrome leaves, however big the menus.
+        if words < limit and not (reason == "name" and words > MAX_WIDGET_WORDS and words > rest / 2):
             removed.update(element.iter())
             _remove(element)
     for heading in document.iter("h1"):
@@ -197,6 +199,21 @@ def _drop_boilerplate(document, candidates) -> None:
                 caption.tag = "p"  # the quote's attribution or the table's title
     _drop_byline_paragraphs(document)
     _drop_disclaimer_statements(document)
+
+
+def _chrome_words(document, candidates, counted, holds_main) -> int:
+    """Paragraph words in the outermost tag and attribute candidates that _drop_boilerplate removes."""
+    total = _paragraph_words(document, counted)
+    inside: set = set()
+    words = 0
+    for element, reason in candidates:
+        if reason == "name" or element in inside or element.tag in ("html", "body") or element in holds_main:
+            continue
+        count = _paragraph_words(element, counted) if element.tag not in ("script", "style") else 0
+        if count < total / 2:
+            words += count
+            inside.update(element.iter())
+    return words
 
 
 def _toc_target(element) -> bool:

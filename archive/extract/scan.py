@@ -68,10 +68,11 @@ for _m in {m.css: m for m in _ALL}.values():
         _BY_ATTR[(_m.attr, _m.value)].append(_m)
 _ATTRS = sorted({attr for attr, _ in _BY_ATTR})
 _ATTR_SET = frozenset(_ATTRS)
-# React's streaming render sends each suspended part of the page late, as <div hidden id="S:3">,
-# and a script shows it in place: the reader sees it. (Moving it into place, as the script does,
-# read worse on WCXB dev: trafilatura lost one post inside the app's nested layout.)
-_STREAMED_SEGMENT = re.compile(r"S:\d+$")
+# React's streaming render sends each suspended part of the page late, as <div hidden id="S:1f">
+# (a hexadecimal number), and a script shows it in place: the reader sees it. (Moving it into
+# place, as the script does, read worse on WCXB dev: trafilatura lost one post inside the app's
+# nested layout.)
+_STREAMED_SEGMENT = re.compile(r"S:[0-9a-f]+$")
 _REASON_ATTRS = frozenset({"hidden", "aria-hidden", "role", "data-hook"})  # what _attribute_reason reads
 # One C-level test before the per-matcher substring loop, which most classes never need.
 _ANY_CLASS_SUBSTRING = re.compile("|".join(re.escape(m.value) for m in _CLASS_SUBSTRINGS))
