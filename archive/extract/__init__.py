@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-EXTRACTOR_VERSION = "0.6.0"
+EXTRACTOR_VERSION = "0.7.0"
 
 _EXPORTS = {
     "extract": "archive.extract.extractor", "read_page": "archive.extract.extractor",
