@@ -1,5 +1,7 @@
 """Published dates on pages our own rules can't date, and which date a post's page means."""
 
+import pytest
+
 from archive.extract import extract
 from archive.records import Article
 
@@ -15,11 +17,23 @@ def marked_post(shown: str = "", head: str = "", after: str = "") -> str:
 
 def test_unmarked_prose_without_a_byline_gets_htmldates_reading_of_its_date():
     # No markup, no byline, no date our rules read: kept for its prose, dated by htmldate.
-    html = ("<html><body><h1>Why knees hurt after a run</h1><p class='entry-date'>12.03.2021</p>"
+    html = ("<html><body><h1>Why knees hurt after a run</h1><p class='entry-date'>2021/03/12</p>"
             + PARAGRAPH * 4 + "</body></html>")
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")
     assert isinstance(result, Article)
     assert (result.published.value, result.published.source) == ("2021-03-12", "htmldate")
+
+
+@pytest.mark.parametrize("shown, day", [
+    ("19. Oktober 2019", "2019-10-19"), ("12.03.2021", "2021-03-12"), ("Publié le 21 juin 2018", "2018-06-21"),
+    ("7 de mayo de 2022", "2022-05-07"), ("3. April 2020", "2020-04-03"),
+])
+def test_a_date_shown_in_german_french_or_spanish_is_the_posts(shown, day):
+    html = ("<html><body><h1>Warum das Knie nach dem Laufen schmerzt</h1><p class='datum'>" + shown + "</p>"
+            + PARAGRAPH * 4 + "</body></html>")
+    result = extract(html, "https://praxis.test/blog/knie/")
+    assert isinstance(result, Article), result.reason
+    assert (result.published.value, result.published.source) == (day, "visible")
 
 
 def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search():

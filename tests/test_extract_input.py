@@ -151,7 +151,7 @@ def test_a_post_our_rules_cannot_date_gets_htmldates_reading(dateline):
 
 
 def test_a_guessed_date_does_not_make_a_service_page_a_post():
-    html = ("<html><body><h1>Sports rehab</h1><div class='entry-date'>12.03.2021</div><p>"
+    html = ("<html><body><h1>Sports rehab</h1><div class='entry-date'>2021/03/12</div><p>"
             + "Our therapists plan your return to sport with you. " * 40 + "</p></body></html>")
     result = extract(html, "https://clinic.test/services/sports-rehab/")
     assert isinstance(result, NotArticle) and result.kind == "other"

@@ -12,12 +12,7 @@ _MONTHS = {
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
     "november", "december",
-    # German, French and Spanish ones that English lacks, for bylines such as "Von X am 3. Mai 2024".
-    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février",
-    "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "octubre", "noviembre", "diciembre",
-}
+} | set(vocab.MONTH_NUMBERS)  # and other languages' ("Von X am 3. Mai 2024")
 _MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 # A date printed beside the name ends it: "Luke Kim December 17, 2025", "Dec 17, 2025 Julian
 # K. Arni", "Andrew Gerrand 4 August 2010". A month counts only with a day or year beside it

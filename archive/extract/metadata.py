@@ -23,10 +23,17 @@ from archive.extract.page import Page, jsonld_types, text_of
 from archive.extract.regions import Elsewhere
 from archive.records import DateValue
 
+_FOREIGN_MONTH = "(?:" + "|".join(sorted(vocab.MONTH_NUMBERS, key=len, reverse=True)) + ")"
+# "19. Oktober 2019", "21 juin 2018", "7 de mayo de 2022"; and "19.10.2019", day first as
+# everywhere dots separate a date's numbers.
+_FOREIGN_DATE = re.compile(rf"(?P<day>\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?(?P<month>{_FOREIGN_MONTH})\.?,?\s+(?:de\s+)?"
+                           rf"(?P<year>\d{{4}})|(?P<nday>\d{{1,2}})\.\s?(?P<nmonth>\d{{1,2}})\.\s?(?P<nyear>\d{{4}})",
+                           re.IGNORECASE)
 _DATE_IN_TEXT = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}(?:T[\d:.+\-Z]+)?"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}"
-    r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*,? \d{4})\b"
+    r"|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*,? \d{4}"
+    rf"|(?i:{_FOREIGN_DATE.pattern}))\b"
 )
 _DATE_IN_URL = re.compile(r"/(20\d{2}|19\d{2})/(\d{1,2})/(?:(\d{1,2})/)?")
 DATE_UNDER_HEADING_ELEMENTS = 30  # elements after the <h1> in document order
@@ -397,6 +404,19 @@ def dated_text(text: str, source: str) -> DateValue | None:
     return value
 
 
+def _foreign_day(match: re.Match, source: str) -> DateValue | None:
+    """A _FOREIGN_DATE match as a DateValue: its day, month and year in ISO order."""
+    if match["year"]:
+        day, month, year = int(match["day"]), vocab.MONTH_NUMBERS[match["month"].lower()], int(match["year"])
+    else:
+        day, month, year = int(match["nday"]), int(match["nmonth"]), int(match["nyear"])
+    try:
+        found = date(year, month, day)
+    except ValueError:  # 31.02.2020
+        return None
+    return DateValue(found.isoformat(), source) if found.year >= 1995 else None
+
+
 def _dated(value: Any, source: str) -> DateValue | None:
     """An ISO 8601 date from a metadata value; None for anything unparseable."""
     if isinstance(value, list) and value:
@@ -404,6 +424,9 @@ def _dated(value: Any, source: str) -> DateValue | None:
     if not isinstance(value, str) or not value.strip():
         return None
     value = value.strip()
+    foreign = _FOREIGN_DATE.fullmatch(value)
+    if foreign:
+        return _foreign_day(foreign, source)
     try:
         parsed = dateparser.isoparse(value)
     except ValueError:

@@ -113,7 +113,7 @@ MAX_LABEL_SIBLINGS = 3  # elements after the label looked at for the name (an av
 NOT_BYLINE_TAGS = {"script", "style", "title", "option", "pre", "code", "figcaption", "blockquote"}
 MAX_VERBATIM_BYLINES = 2  # different ones on a page: more are reviews or teasers
 # Where a post may show its date: <time>, and elements whose class names a date or a meta bar.
-DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]"]
+DATE_SELECTORS = ["time", "[class*=date]", "[class*=meta]", "[class*=datum]", "[class*=fecha]"]  # German, Spanish
 # Post meta bars mixing people, dates and terms: only text after a role phrase names people.
 BYLINE_CONTAINER_SELECTORS = [
     ".elementor-post-info", ".entry-meta", ".post-meta", ".blog-meta", ".Blog-meta",
@@ -191,6 +191,18 @@ ROLE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 ROLE_OF_PHRASE = {phrase: (role, label) for phrase, role, label in ROLE_PHRASES}
+
+# Month names of German, French, Spanish, Italian, Portuguese and Dutch, which dateutil can't read
+# (and English ones, written day first with a dot: "19. September 2019").
+MONTH_NUMBERS = {
+    name: number for number, names in enumerate((
+        "januar jänner janvier enero gennaio janeiro januari", "februar février febrero febbraio fevereiro februari",
+        "märz mars marzo março maart", "april avril abril aprile", "mai mayo maggio maio mei",
+        "juni juin junio giugno junho", "juli juillet julio luglio julho", "august août agosto augustus",
+        "september septembre septiembre settembre setembro", "oktober octobre octubre ottobre outubro",
+        "november novembre noviembre novembro", "dezember décembre diciembre dicembre dezembro december",
+    ), start=1) for name in names.split()
+}
 
 # Post-nominal credentials seen on clinic sites; anything else all-caps and short counts too.
 CREDENTIALS = {
