@@ -83,3 +83,13 @@ def test_a_byline_lead_in_another_language_is_not_part_of_the_name(printed, expe
             + printed + "</span></div><div class='entry-content'>" + paragraph * 3 + "</div></article></body></html>")
     article = extract(html, "https://praxis.test/blog/samstag/")
     assert [p.display() for p in article.authors] == expected
+
+
+def test_a_line_of_its_own_opening_with_another_languages_lead_names_the_author():
+    paragraph = "<p>" + "Die Praxis bietet ab November samstags Physiotherapie und Massagen an. " * 8 + "</p>"
+    html = ("<html><head><title>Neue Öffnungszeiten</title><meta property='og:type' content='article'></head><body>"
+            "<article><h1>Neue Öffnungszeiten der Praxis am Samstag</h1><p><i>von Daniela Obers</i></p>"
+            + paragraph * 3 + "<p><strong>Door View Cam</strong> is how our front desk sees who rings.</p>"
+            "</article></body></html>")
+    article = extract(html, "https://praxis.test/blog/samstag/")
+    assert [p.display() for p in article.authors] == ["Daniela Obers"]  # and "Door" is no Dutch "by"

@@ -410,3 +410,27 @@ def test_a_reviewer_credited_in_a_page_builder_module_of_its_own_is_the_posts_re
     assert [(p.name, p.credentials) for p in result.reviewers] == [("Sam Lee", ["DPT"])]
     assert "Reviewed" not in result.body_text
 
+
+
+LINES = "<br>".join("Knee pain after running often settles with a few weeks of changed training." for _ in range(12))
+
+
+def test_a_blogger_posts_byline_inside_its_blog_widget_is_read():
+    # Blogger wraps its posts in <div class="widget Blog">, and writes them as <br>-separated lines
+    html = ("<html><head><title>Knee pain after running</title></head><body>"
+            "<div class='widget Header'><h2>Lakeside Physio</h2></div><div class='widget Blog' id='Blog1'>"
+            "<div class='post hentry'><h3 class='post-title'>Knee pain after running</h3>"
+            f"<div class='post-body entry-content'>{LINES}</div><div class='post-footer'>"
+            "<span class='post-author vcard'>Posted by <span class='fn'>Jane Roe</span></span></div></div></div>"
+            "<div class='widget Profile'><span class='author'>By Sam Poe</span></div></body></html>")
+    article = extract(html, "https://lakeside.blogspot.com/2024/05/knee-pain.html")
+    assert [p.display() for p in article.authors] == ["Jane Roe"]
+
+
+def test_a_sidebar_layout_class_around_the_posts_article_does_not_hide_its_byline():
+    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'></head>"
+            "<body><h1>Lakeside Physio</h1><div id='main' class='one-sidebar'><article><h1>Knee pain after running</h1>"
+            "<p class='meta'><span class='byline'>von <span class='author vcard'>KleineGrüneMonster</span></span></p>"
+            + prose() + "</article></div><aside class='widget'><span class='byline'>By Sam Poe</span></aside></body></html>")
+    article = extract(html, "https://clinic.test/2016/01/01/knee-pain/")
+    assert [p.display() for p in article.authors] == ["KleineGrüneMonster"]

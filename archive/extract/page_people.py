@@ -227,9 +227,9 @@ def _role_line_texts(element, other_posts: Elsewhere) -> tuple:
 
 
 def _line_people(text: str | None) -> list[Person]:
-    """People of a line that starts with a role phrase, the name right after the phrase:
-    "By submitting, you accept our Privacy Policy" names no one."""
-    start = vocab.ROLE_PATTERN.match(text) if text else None
+    """People of a line that starts with a role phrase (or another language's lead, "Von"), the
+    name right after the phrase: "By submitting, you accept our Privacy Policy" names no one."""
+    start = (vocab.ROLE_PATTERN.match(text) or vocab.FOREIGN_BYLINE_LEAD.match(text)) if text else None
     if start is None or len(text) > vocab.MAX_BYLINE_LINE_CHARS:
         return []
     people = merge_people([parse_byline(text)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from archive.extract import vocab
 from archive.extract.page import Page
 
@@ -25,7 +27,8 @@ def _before_text(element, articles: set) -> bool:
 
 
 def around_post(page: Page, body_container=None) -> set:
-    """Elements that wrap the post itself: ancestors of its only h1 and of its body container.
+    """Elements that wrap the post itself: ancestors of its only h1, of its only <article> and
+    of its body container.
 
     A class match on such a wrapper ("ast-no-sidebar" on <body>) does not make the post
     "elsewhere". Pages with several h1s (Squarespace listings title each card with one)
@@ -33,6 +36,15 @@ def around_post(page: Page, body_container=None) -> set:
     """
     headings = list(page.tree.iter("h1"))
     wrappers = set(headings[0].iterancestors()) if len(headings) == 1 else set()
+    articles = list(itertools.islice(page.tree.iter("article"), 2))
+    if len(articles) == 1:  # the page's one <article> ("one-sidebar" on the <div> around it is a layout)
+        wrappers.update(articles[0].iterancestors())
+    if body_container is None:
+        # The one body a platform marks, though its text is too loose to choose it (Blogger's
+        # <br>-separated lines, inside a "widget Blog" that would make the post a widget).
+        marked = {e for css in vocab.BODY_SELECTORS for e in page.scan.by_selector.get(css, ())}
+        outermost = [e for e in marked if not any(a in marked for a in e.iterancestors())]
+        body_container = outermost[0] if len(outermost) == 1 else None
     if body_container is not None:
         wrappers.update(body_container.iterancestors())
         wrappers.add(body_container)

@@ -75,11 +75,12 @@ AUTHOR_META_NAMES = ["sailthru.author", "parsely-author", "cxenseparse:author", 
 WRITTEN_BY_LABEL = "written by"  # Yoast's twitter:label1, with the author in twitter:data1
 # A byline's lead in German, French, Spanish, Portuguese, Italian or Dutch ("von Heiko", "Par Chokri
 # GHARBI", "Veröffentlicht von HansG", "Autor: przepisy.pl"): 45 of trafilatura-eval's 134 wrong
-# bylines kept it in the name. Only at the start: "von" inside a name is a particle.
+# bylines kept it in the name. Only at the start: "von" inside a name is a particle. Not the bare
+# Dutch "door", an English word ("Door View Cam").
 _FOREIGN_LEAD = (
-    r"(?:(?:(?:geschrieben|veröffentlicht|eingestellt|gespeichert|erstellt|verfasst|(?:ein\s+)?(?:beitrag|artikel)"
+    r"(?:(?:(?:geschrieben|veröffentlicht|eingestellt|gespeichert|erstellt|verfasst|(?:ein\s+|blog[-\s]?)?(?:beitrag|artikel)"
     r"|text)\s+)?von:?|(?:(?:écrit|publié|rédigé)\s+)?par|(?:(?:escrito|publicado)\s+)?por"
-    r"|(?:scritto|pubblicato)\s+da|(?:geschreven\s+)?door|(?:autor|autorin|auteur|auteure|autrice|autore)\s*:)")
+    r"|(?:scritto|pubblicato)\s+da|geschreven\s+door|(?:autor|autorin|auteur|auteure|autrice|autore)\s*:)")
 FOREIGN_BYLINE_LEAD = re.compile(rf"^{_FOREIGN_LEAD}(?:\s+|$)", re.IGNORECASE)
 # A byline printed as is: up to four words, after "By" (or a lead above) and before " on <date>"
 # or a separator (a tail of words only after a lead, else after a separator).
@@ -104,7 +105,7 @@ BYLINE_LABEL_WORDS = frozenset({
 BYLINE_SEPARATORS = {"|", "·", "•", "-"}
 MAX_BYLINE_LINE_CHARS = 160
 # Own text that opens a byline line in any element.
-BYLINE_START = re.compile(r"\s*(?:(?:written|posted|authored)\s+)?by\b", re.IGNORECASE)
+BYLINE_START = re.compile(rf"\s*(?:(?:(?:written|posted|authored)\s+)?by\b|{_FOREIGN_LEAD}(?=\s))", re.IGNORECASE)
 REVIEWER_START = re.compile(r"\s*(?:(?:medically|clinically)\s+)?(?:reviewed|fact[- ]checked)\s+by\b", re.IGNORECASE)
 # An element holding only a byline's label, with the name in the element after it
 # (<p>Written by</p><p>Edzel Tabing</p>, <h3>Author</h3><p>Lisa D. Ellis</p>).
