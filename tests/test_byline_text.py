@@ -93,3 +93,17 @@ def test_a_line_of_its_own_opening_with_another_languages_lead_names_the_author(
             "</article></body></html>")
     article = extract(html, "https://praxis.test/blog/samstag/")
     assert [p.display() for p in article.authors] == ["Daniela Obers"]  # and "Door" is no Dutch "by"
+
+
+@pytest.mark.parametrize("byline, meta, expected", [
+    ("<p class='byline'>By Jane Roe</p>", "Nordwest Verlag", ["Jane Roe"]),  # the publisher
+    ("<p class='byline'>By Jane Roe</p>", "Jane Roe, Sam Poe", ["Jane Roe", "Sam Poe"]),  # a co-author
+    ("", "Sam Poe", ["Sam Poe"]),  # the only word on who wrote it
+])
+def test_an_author_meta_naming_none_of_the_bylines_people_is_not_a_co_author(byline, meta, expected):
+    paragraph = "<p>" + "Knee pain after running often settles with changed training and strength work. " * 10 + "</p>"
+    html = ("<html><head><title>Knee pain after running</title><meta property='og:type' content='article'>"
+            f"<meta name='author' content='{meta}'></head><body><article><h1>Knee pain after running</h1>{byline}"
+            f"<div class='entry-content'>{paragraph * 3}</div></article></body></html>")
+    article = extract(html, "https://clinic.test/blog/knee/")
+    assert [p.display() for p in article.authors] == expected

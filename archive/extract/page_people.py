@@ -42,7 +42,7 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     # <meta name=author> naming the site is its publisher, shaped like a name or not ("One Tree
     # Planted"): a person a byline names comes first.
     if author_meta and not author_meta.startswith("http") and author_meta.strip() != find_site_name(page):
-        groups.append(parse_byline(author_meta))
+        groups.append(_meta_people(parse_byline(author_meta), merge_people(groups)))
     people = _one_role_each(merge_people(groups))
     # A post whose byline names only its reviewer ("Reviewed by Margaret James" beside "By The
     # Investopedia Team") still looks further for its author; the reviewer stays.
@@ -65,6 +65,14 @@ def find_people(page: Page, body_container=None) -> tuple[list[Person], list[Per
     if not any(p.role == "reviewer" for p in people):
         people = people + _reviewer_line(page, elsewhere)
     return ([p for p in people if p.role == "author"], [p for p in people if p.role == "reviewer"])
+
+
+def _meta_people(meta: list[Person], found: list[Person]) -> list[Person]:
+    """The people <meta name=author> names, unless the byline or JSON-LD name authors and it
+    names none of them: then it names the publisher ("Prisma Média", "Frankfurter Allgemeine
+    Zeitung GmbH") or the site's designer, not a co-author."""
+    named = {name_key(p.name) for p in found if p.role == "author"}
+    return meta if not named or any(name_key(p.name) in named for p in meta) else []
 
 
 def _reviewer_line(page: Page, other_posts: Elsewhere) -> list[Person]:
