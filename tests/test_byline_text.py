@@ -52,6 +52,7 @@ from archive.extract.byline_text import parse_byline
     ("Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45", [("Pamela Sladky", [], "author")]),
     ("Sara Zinnecker Stand: 4. Mai 2022", [("Sara Zinnecker", [], "author")]),
     ("Ursula von der Leyen", [("Ursula von der Leyen", [], "author")]),
+    ("Christoph Hein Chefredakteur", [("Christoph Hein", [], "author")]),
 ])
 def test_parse_byline(byline, expected):
     people = parse_byline(byline)

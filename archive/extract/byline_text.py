@@ -51,6 +51,9 @@ _TITLE_WORDS = {
     "founder", "manager", "winemaker", "researcher", "researched", "expert", "strategist",
     "correspondent", "journalist", "columnist", "reviewer", "specialist", "consultant",
     "coordinator",
+    # German ones ("Christoph Hein Chefredakteur")
+    "redakteur", "redakteurin", "chefredakteur", "chefredakteurin", "korrespondent", "korrespondentin",
+    "journalistin", "reporterin", "volontär", "volontärin",
 }
 _TITLE_MODIFIERS = {
     "senior", "sr", "associate", "assistant", "content", "chief", "lead", "head", "staff",
