@@ -14,9 +14,6 @@ from archive.records import POST_LISTINGS
 
 MIN_ARTICLE_WORDS = 50
 MIN_UNMARKED_ARTICLE_WORDS = 150
-# Shorter, unmarked text is a post when it is dated and bylined, or dated at a dated permalink
-# (/2014/03/20/slug/): 10 such pages of trafilatura-eval, all posts (news items, old blogs), and 1
-# article of WCXB dev; no listing of either set has them.
 # Unmarked, undated prose: a post unless it reads like an index or a shop.
 LONG_PARAGRAPH_WORDS = 40
 MIN_LONG_PARAGRAPHS = 3
@@ -128,6 +125,9 @@ def classify(page: Page, evidence: Evidence) -> tuple[str, str]:
     if words >= MIN_UNMARKED_ARTICLE_WORDS and (evidence.has_date or evidence.has_people):
         found = " and ".join(w for w, ok in (("a date", evidence.has_date), ("a byline", evidence.has_people)) if ok)
         return "article", f"{words} words of main text with {found}, no article markup"
+    # Shorter text is a post when dated and bylined, or dated at a dated permalink (/2014/03/20/slug/):
+    # 10 such pages of trafilatura-eval, all posts (news items, old blogs), 1 article of WCXB dev,
+    # and no listing of either set.
     if words >= MIN_ARTICLE_WORDS and evidence.has_date and evidence.link_share < MAX_LINK_SHARE:
         dated_url = bool(vocab.DATED_PERMALINK.search(url.path))
         if evidence.has_people or dated_url:
