@@ -36,6 +36,17 @@ def test_a_date_shown_in_german_french_or_spanish_is_the_posts(shown, day):
     assert (result.published.value, result.published.source) == (day, "visible")
 
 
+def test_a_date_in_words_of_the_posts_language_is_read_though_the_template_declares_english():
+    # htmldate's free-text dates go to dateparser in the page's languages only (date_guess.py):
+    # the text's Spanish counts beside the declared lang="en" many templates print everywhere.
+    paragraph = "<p>" + "El dolor de rodilla después de correr suele mejorar con unas semanas de ajuste. " * 6 + "</p>"
+    html = ("<html lang='en'><head><meta property='og:type' content='article'></head><body><article>"
+            "<h1>Por qué duele la rodilla al correr</h1>" + paragraph * 4 + "</article>"
+            "<footer><p>Viernes, 22 de Abril de 2022</p></footer></body></html>")
+    result = extract(html, "https://clinica.test/blog/rodilla/")
+    assert (result.published.value, result.published.source) == ("2022-04-22", "htmldate")
+
+
 def test_a_date_written_only_in_the_text_is_found_by_htmldates_extensive_search():
     html = marked_post("<p>Written by our team on 12 March 2021.</p>")
     result = extract(html, "https://clinic.test/blog/knee-pain-running/")

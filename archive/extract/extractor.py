@@ -19,11 +19,13 @@ from archive.extract.classify import (
     sentence_share,
 )
 from archive.extract.content import extract_body, find_body_container
+from archive.extract.date_guess import guess_published
 from archive.extract.frontier import PageLinks, page_links
 from archive.extract.hooks import apply_hooks
 from archive.extract.links import body_images, body_links, find_image
 from archive.extract.metadata import (
     day_in_month,
+    detect_language,
     find_canonical,
     find_description,
     find_language,
@@ -32,7 +34,6 @@ from archive.extract.metadata import (
     find_reviewed,
     find_site_name,
     find_title,
-    guess_published,
     modified_as_published,
     month_only,
 )
@@ -151,14 +152,16 @@ def _extract(page: Page, html: bytes | str, url: str | None, selectors: Mapping[
         return NotArticle(url=url, kind=kind, reason=reason, title=title,
                           body_text=body.text if body else None, template=template)
     # Only a post our rules can't date, or date only to the month of its URL, needs htmldate's guess.
+    language = steps.run("language", None, find_language, page, body.text)
     if published is None or month_only(published, url):
         published = day_in_month(published, modified_as_published(fields["modified"])
-                                 or steps.run("published.guess", None, guess_published, page))
+                                 or steps.run("published.guess", None, guess_published, page,
+                                              (language, detect_language(body.text))))
     article = Article(
         title=title,
         body_text=body.text,
         body_markdown=body.markdown,
-        language=steps.run("language", None, find_language, page, body.text),
+        language=language,
         authors=authors,
         reviewers=reviewers,
         published=published,

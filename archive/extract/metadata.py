@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import htmldate
 import py3langid
 from dateutil import parser as dateparser
 
@@ -163,8 +162,13 @@ def find_language(page: Page, body_text: str | None = None) -> str | None:
     lang = page.tree.get("lang") or page.first_meta("og:locale", "content-language", "language")
     if lang and lang.strip():
         return lang.strip().replace("_", "-").split("-")[0].lower()
-    if body_text and len(body_text.split()) >= 20:
-        return py3langid.classify(body_text[:3000])[0]
+    return detect_language(body_text)
+
+
+def detect_language(text: str | None) -> str | None:
+    """The language the text reads as (py3langid), for 20 words or more."""
+    if text and len(text.split()) >= 20:
+        return py3langid.classify(text[:3000])[0]
     return None
 
 
@@ -217,22 +221,6 @@ def _local_day(found: DateValue | None, url: str | None) -> DateValue | None:
         return None
     return dataclasses.replace(in_url, why=f"the day in the URL: the {found.source} timestamp {found.value} "
                                            "falls on it in the site's time zone")
-
-
-def guess_published(page: Page) -> DateValue | None:
-    """htmldate's reading of the page (<time> and <abbr> elements, date classes, dates in the
-    text), for posts our rules can't date; source "htmldate". It reads a copy of the whole
-    tree (page.whole_tree()), so page.tree stays as it is. A guess: service pages carry such
-    dates too, so it is no evidence that a page is a post. Its extensive search (free text,
-    copyright lines) costs ~20 ms a page."""
-    try:
-        found = htmldate.find_date(page.whole_tree(), url=page.url, original_date=True, extensive_search=True,
-                                   outputformat="%Y-%m-%d")
-    except (ValueError, TypeError):
-        return None
-    if not found or found.endswith("-01-01"):
-        return None  # January 1st is its reading of a copyright year: wrong on all 49 WCXB pages
-    return DateValue(found, "htmldate", "no date in the post's markup or byline; htmldate's reading of the page")
 
 
 def modified_as_published(modified: DateValue | None) -> DateValue | None:
